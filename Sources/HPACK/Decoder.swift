@@ -1,0 +1,238 @@
+/// Decodes header blocks (RFC 7541 §3, §6). One decoder per connection direction: it owns
+/// the dynamic table the peer's encoder fills.
+///
+/// The decoded header list has a budget (`maxHeaderListSize`, counted as name + value + 32
+/// per field, the SETTINGS_MAX_HEADER_LIST_SIZE rule of RFC 9113 §6.5.2). The budget is
+/// checked before any field is copied: once a block exceeds it, the decoder copies nothing
+/// more, only walks the rest of the block so the dynamic table stays in sync with the
+/// peer's encoder, and then throws `headerListTooLarge`. A small block that references a
+/// large entry thousands of times (the "HPACK bomb", CVE-2016-6581) therefore costs time
+/// linear in its own size and no memory beyond the budget. After any other error the
+/// table is unspecified: HTTP/2 ends the connection with COMPRESSION_ERROR.
+public struct HPACKDecoder: Sendable {
+    public static let defaultTableSize = 4096
+    public static let defaultMaxHeaderListSize = 64 * 1024
+
+    /// The largest table size a size update may set: our SETTINGS_HEADER_TABLE_SIZE once
+    /// the peer acknowledged it (RFC 7541 §6.3).
+    public private(set) var maxAllowedTableSize: Int
+    /// The budget for one decoded header list, in bytes (name + value + 32 per field).
+    public var maxHeaderListSize: Int
+
+    private var table: DynamicTable
+    private var sizeUpdateRequired = false
+    private var scratch: [UInt8] = []
+
+    /// - Parameters:
+    ///   - maxTableSize: the table size both sides start with (4096 in HTTP/2).
+    ///   - maxHeaderListSize: the decoded header list budget.
+    public init(maxTableSize: Int = HPACKDecoder.defaultTableSize,
+                maxHeaderListSize: Int = HPACKDecoder.defaultMaxHeaderListSize) {
+        self.maxAllowedTableSize = max(0, maxTableSize)
+        self.maxHeaderListSize = maxHeaderListSize
+        self.table = DynamicTable(maxSize: max(0, maxTableSize))
+    }
+
+    /// The dynamic table's current maximum size, as last set by the encoder (§4.2).
+    public var tableMaxSize: Int { table.maxSize }
+    /// The dynamic table's current size (§4.1).
+    public var tableSize: Int { table.size }
+    /// The number of entries in the dynamic table.
+    public var tableCount: Int { table.count }
+
+    /// Applies a new SETTINGS_HEADER_TABLE_SIZE of ours, once acknowledged. When it is below
+    /// the table's current maximum, the next block must begin with a size update (§4.2).
+    public mutating func setMaxAllowedTableSize(_ newValue: Int) {
+        maxAllowedTableSize = max(0, newValue)
+        if maxAllowedTableSize < table.maxSize { sizeUpdateRequired = true }
+    }
+
+    /// Decodes one complete header block and appends its fields to `list`.
+    public mutating func decode(_ block: UnsafeRawBufferPointer, into list: inout HeaderList) throws(HPACKError) {
+        var reader = ByteReader(block)
+        var budget = maxHeaderListSize
+        var overBudget = false
+        var seenField = false
+        while let first = reader.peekByte() {
+            if first & 0xe0 == 0x20 {
+                // RFC 7541 §6.3, §4.2: size updates only before the first field.
+                guard !seenField else { throw .tableSizeUpdateNotAtStart }
+                _ = try reader.readByte()
+                let newSize = try PrefixInteger.decode(first: first, prefixBits: 5, from: &reader)
+                guard newSize <= maxAllowedTableSize else {
+                    throw .tableSizeUpdateTooLarge(requested: newSize, limit: maxAllowedTableSize)
+                }
+                table.setMaxSize(newSize)
+                sizeUpdateRequired = false
+                continue
+            }
+            // RFC 7541 §4.2: after the limit shrank, the block must start with an update.
+            guard !sizeUpdateRequired else { throw .missingTableSizeUpdate }
+            seenField = true
+            _ = try reader.readByte()
+            if first & 0x80 != 0 {
+                try decodeIndexed(first: first, reader: &reader, list: &list, budget: &budget, overBudget: &overBudget)
+            } else if first & 0x40 != 0 {
+                // §6.2.1 literal with incremental indexing: 01, 6-bit name index.
+                try decodeLiteral(first: first, prefixBits: 6, indexing: .indexable, addToTable: true,
+                                  reader: &reader, list: &list, budget: &budget, overBudget: &overBudget)
+            } else {
+                // §6.2.2 without indexing (0000) and §6.2.3 never indexed (0001): 4-bit name index.
+                let indexing: HeaderIndexing = first & 0x10 != 0 ? .neverIndexed : .notIndexed
+                try decodeLiteral(first: first, prefixBits: 4, indexing: indexing, addToTable: false,
+                                  reader: &reader, list: &list, budget: &budget, overBudget: &overBudget)
+            }
+        }
+        guard !sizeUpdateRequired else { throw .missingTableSizeUpdate }
+        if overBudget { throw .headerListTooLarge(limit: maxHeaderListSize) }
+    }
+
+    /// Decodes one complete header block.
+    public mutating func decode(_ block: [UInt8]) throws(HPACKError) -> HeaderList {
+        var list = HeaderList()
+        try decode(block, into: &list)
+        return list
+    }
+
+    /// Decodes one complete header block and appends its fields to `list`.
+    public mutating func decode(_ block: [UInt8], into list: inout HeaderList) throws(HPACKError) {
+        var failure: HPACKError?
+        block.withUnsafeBytes { bytes in
+            do throws(HPACKError) { try decode(bytes, into: &list) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// RFC 7541 §6.1: indexed header field.
+    @inline(__always)
+    private mutating func decodeIndexed(first: UInt8, reader: inout ByteReader, list: inout HeaderList,
+                                        budget: inout Int, overBudget: inout Bool) throws(HPACKError) {
+        let index = try PrefixInteger.decode(first: first, prefixBits: 7, from: &reader)
+        if index >= 1 && index <= StaticTable.count {
+            StaticTable.withEntry(index) { nameValue, nameLength in
+                accept(nameValue: nameValue, nameLength: nameLength, indexing: .indexable,
+                           list: &list, budget: &budget, overBudget: &overBudget)
+            }
+        } else if let entry = table.entry(index: index - StaticTable.count) {
+            table.withBytes(of: entry) { nameValue in
+                accept(nameValue: nameValue, nameLength: entry.nameLength, indexing: .indexable,
+                           list: &list, budget: &budget, overBudget: &overBudget)
+            }
+        } else {
+            throw .invalidIndex(index)  // index 0 (§6.1) or beyond both tables (§2.3.3)
+        }
+    }
+
+    /// Copies a field that already exists as bytes, if the budget allows (checked first).
+    @inline(__always)
+    private func accept(nameValue: UnsafeRawBufferPointer, nameLength: Int, indexing: HeaderIndexing,
+                        list: inout HeaderList, budget: inout Int, overBudget: inout Bool) {
+        let cost = nameValue.count + 32
+        guard !overBudget, cost <= budget else {
+            overBudget = true
+            return
+        }
+        budget -= cost
+        list.append(nameValue: nameValue, nameLength: nameLength, indexing: indexing)
+    }
+
+    /// An encoded string literal (§5.2), borrowed from the block.
+    private struct EncodedString {
+        var bytes: UnsafeRawBufferPointer
+        var huffman: Bool
+        /// The fewest decoded bytes it can yield (Huffman codes are at most 30 bits).
+        var minimumLength: Int { huffman ? bytes.count * 8 / 30 : bytes.count }
+    }
+
+    @inline(__always)
+    private func readString(_ reader: inout ByteReader) throws(HPACKError) -> EncodedString {
+        let first = try reader.readByte()
+        let length = try PrefixInteger.decode(first: first, prefixBits: 7, from: &reader)
+        return EncodedString(bytes: try reader.readBytes(length), huffman: first & 0x80 != 0)
+    }
+
+    @inline(__always)
+    private func append(_ string: EncodedString, to out: inout [UInt8]) throws(HPACKError) {
+        if string.huffman {
+            try HuffmanDecoder.decode(string.bytes, appendingTo: &out)
+        } else {
+            out.append(contentsOf: string.bytes)
+        }
+    }
+
+    /// RFC 7541 §6.2: a literal field, with a name that is indexed (non-zero index) or
+    /// literal (index 0).
+    private mutating func decodeLiteral(first: UInt8, prefixBits: Int, indexing: HeaderIndexing, addToTable: Bool,
+                                        reader: inout ByteReader, list: inout HeaderList,
+                                        budget: inout Int, overBudget: inout Bool) throws(HPACKError) {
+        let nameIndex = try PrefixInteger.decode(first: first, prefixBits: prefixBits, from: &reader)
+        var literalName: EncodedString?
+        var nameEntry: DynamicTable.Entry?
+        let nameLength: Int
+        if nameIndex == 0 {
+            let name = try readString(&reader)
+            literalName = name
+            nameLength = name.minimumLength
+        } else if nameIndex <= StaticTable.count {
+            nameLength = StaticTable.nameLength(nameIndex)
+        } else if let entry = table.entry(index: nameIndex - StaticTable.count) {
+            nameEntry = entry
+            nameLength = entry.nameLength
+        } else {
+            throw .invalidIndex(nameIndex)
+        }
+        let value = try readString(&reader)
+
+        // Budget check before copying anything: the least this field can cost.
+        let minimumCost = nameLength + value.minimumLength + 32
+        if overBudget || minimumCost > budget {
+            overBudget = true
+            // Keep the table in sync; what it holds is bounded by its own maximum.
+            if addToTable && minimumCost <= table.maxSize {
+                var bytes = scratch
+                bytes.removeAll(keepingCapacity: true)
+                let decodedNameLength = try appendName(literalName, nameIndex, nameEntry, to: &bytes)
+                try append(value, to: &bytes)
+                bytes.withUnsafeBytes { table.insert(nameValue: $0, nameLength: decodedNameLength) }
+                scratch = bytes
+            } else if addToTable {
+                table.evictAll()  // §4.4: an entry larger than the table empties it
+            }
+            return
+        }
+
+        let start = list.bytes.count
+        let decodedNameLength = try appendName(literalName, nameIndex, nameEntry, to: &list.bytes)
+        try append(value, to: &list.bytes)
+        let cost = list.bytes.count - start + 32
+        if addToTable {
+            list.bytes.withUnsafeBytes { all in
+                table.insert(nameValue: UnsafeRawBufferPointer(rebasing: all[start...]), nameLength: decodedNameLength)
+            }
+        }
+        guard cost <= budget else {
+            overBudget = true
+            list.bytes.removeSubrange(start...)
+            return
+        }
+        budget -= cost
+        list.commitField(start: start, nameLength: decodedNameLength, indexing: indexing)
+    }
+
+    /// Appends a literal field's name and returns its decoded length.
+    @inline(__always)
+    private func appendName(_ literal: EncodedString?, _ index: Int, _ entry: DynamicTable.Entry?,
+                            to out: inout [UInt8]) throws(HPACKError) -> Int {
+        let before = out.count
+        if let literal {
+            try append(literal, to: &out)
+        } else if let entry {
+            table.withBytes(of: entry) { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<entry.nameLength])) }
+        } else {
+            StaticTable.withEntry(index) { nameValue, nameLength in
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: nameValue[..<nameLength]))
+            }
+        }
+        return out.count - before
+    }
+}

@@ -1,0 +1,141 @@
+/// An ordered list of header fields whose bytes live in one buffer.
+///
+/// The decoder appends to it without allocating per field; `removeAll(keepingCapacity:)`
+/// makes it reusable from one header block to the next. Names and values are raw bytes
+/// (RFC 9113 §8.2 fields are octets); `HeaderField` gives them as strings.
+public struct HeaderList: Sendable {
+    @usableFromInline
+    struct Slot: Sendable, Hashable {
+        @usableFromInline var start: Int
+        @usableFromInline var nameLength: Int
+        @usableFromInline var valueLength: Int
+        @usableFromInline var indexing: HeaderIndexing
+    }
+
+    @usableFromInline var bytes: [UInt8] = []
+    @usableFromInline var slots: [Slot] = []
+
+    public init() {}
+
+    public init(_ fields: some Sequence<HeaderField>) {
+        self.init()
+        for field in fields { append(field) }
+    }
+
+    /// Bytes of names and values together.
+    public var byteCount: Int { bytes.count }
+
+    /// RFC 9113 §6.5.2: the list's size, name + value + 32 per field.
+    public var listSize: Int { bytes.count + 32 * slots.count }
+
+    public mutating func append(_ field: HeaderField) {
+        append(name: field.name, value: field.value, indexing: field.indexing)
+    }
+
+    public mutating func append(name: String, value: String, indexing: HeaderIndexing = .indexable) {
+        var name = name
+        var value = value
+        name.withUTF8 { n in
+            value.withUTF8 { v in
+                append(name: UnsafeRawBufferPointer(n), value: UnsafeRawBufferPointer(v), indexing: indexing)
+            }
+        }
+    }
+
+    public mutating func append(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
+                                indexing: HeaderIndexing = .indexable) {
+        slots.append(Slot(start: bytes.count, nameLength: name.count, valueLength: value.count, indexing: indexing))
+        bytes.append(contentsOf: name)
+        bytes.append(contentsOf: value)
+    }
+
+    /// Appends a field whose name and value are contiguous in `nameValue`.
+    @inline(__always)
+    mutating func append(nameValue: UnsafeRawBufferPointer, nameLength: Int, indexing: HeaderIndexing) {
+        slots.append(Slot(start: bytes.count, nameLength: nameLength, valueLength: nameValue.count - nameLength,
+                          indexing: indexing))
+        bytes.append(contentsOf: nameValue)
+    }
+
+    /// Records a field whose bytes were already appended to `bytes` from `start`.
+    @inline(__always)
+    mutating func commitField(start: Int, nameLength: Int, indexing: HeaderIndexing) {
+        slots.append(Slot(start: start, nameLength: nameLength, valueLength: bytes.count - start - nameLength,
+                          indexing: indexing))
+    }
+
+    public mutating func removeAll(keepingCapacity: Bool = false) {
+        bytes.removeAll(keepingCapacity: keepingCapacity)
+        slots.removeAll(keepingCapacity: keepingCapacity)
+    }
+
+    /// Calls `body` with the name and the value of field `index` as borrowed bytes.
+    @inlinable
+    public func withField<R>(at index: Int, _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let slot = slots[index]
+        return try bytes.withUnsafeBytes { all in
+            let nameEnd = slot.start + slot.nameLength
+            return try body(UnsafeRawBufferPointer(rebasing: all[slot.start..<nameEnd]),
+                            UnsafeRawBufferPointer(rebasing: all[nameEnd..<(nameEnd + slot.valueLength)]))
+        }
+    }
+
+    public func nameBytes(at index: Int) -> ArraySlice<UInt8> {
+        let slot = slots[index]
+        return bytes[slot.start..<(slot.start + slot.nameLength)]
+    }
+
+    public func valueBytes(at index: Int) -> ArraySlice<UInt8> {
+        let slot = slots[index]
+        let start = slot.start + slot.nameLength
+        return bytes[start..<(start + slot.valueLength)]
+    }
+
+    public func indexing(at index: Int) -> HeaderIndexing { slots[index].indexing }
+
+    /// Calls `body` for every field, with borrowed bytes: the fast way to walk a list.
+    @inlinable
+    public func forEachField(_ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, _ indexing: HeaderIndexing) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { all in
+            for slot in slots {
+                let nameEnd = slot.start + slot.nameLength
+                try body(UnsafeRawBufferPointer(rebasing: all[slot.start..<nameEnd]),
+                         UnsafeRawBufferPointer(rebasing: all[nameEnd..<(nameEnd + slot.valueLength)]),
+                         slot.indexing)
+            }
+        }
+    }
+}
+
+extension HeaderList: RandomAccessCollection {
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { slots.count }
+
+    /// The field as strings (bytes that are not UTF-8 are replaced, as `String(decoding:)` does).
+    public subscript(position: Int) -> HeaderField {
+        HeaderField(String(decoding: nameBytes(at: position), as: UTF8.self),
+                    String(decoding: valueBytes(at: position), as: UTF8.self),
+                    indexing: slots[position].indexing)
+    }
+}
+
+extension HeaderList: Equatable {
+    /// Equal when the fields, their bytes, order and indexing flags are the same.
+    public static func == (lhs: HeaderList, rhs: HeaderList) -> Bool {
+        guard lhs.slots.count == rhs.slots.count else { return false }
+        for index in 0..<lhs.slots.count {
+            guard lhs.slots[index].indexing == rhs.slots[index].indexing,
+                  lhs.nameBytes(at: index) == rhs.nameBytes(at: index),
+                  lhs.valueBytes(at: index) == rhs.valueBytes(at: index) else { return false }
+        }
+        return true
+    }
+}
+
+extension HeaderList: ExpressibleByArrayLiteral {
+    public init(arrayLiteral elements: HeaderField...) { self.init(elements) }
+}
+
+extension HeaderList: CustomStringConvertible {
+    public var description: String { "[" + map(\.description).joined(separator: ", ") + "]" }
+}
