@@ -7,12 +7,15 @@ let package = Package(
     name: "swift-h2",
     products: [
         .library(name: "HPACK", targets: ["HPACK"]),
+        .library(name: "HTTP2", targets: ["HTTP2"]),
         .executable(name: "h2-vectors", targets: ["h2-vectors"]),
     ],
     targets: [
         .target(name: "HPACK"),
-        .executableTarget(name: "h2-vectors", dependencies: ["HPACK"]),
+        .target(name: "HTTP2", dependencies: ["HPACK"]),
+        .executableTarget(name: "h2-vectors", dependencies: ["HPACK", "HTTP2"]),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK"]),
+        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2"]),
     ],
     swiftLanguageModes: [.v6]
 )
