@@ -5,8 +5,10 @@ public struct HPACKEncoder: Sendable {
     public enum HuffmanPolicy: Sendable {
         /// Only when the code is shorter than the raw bytes.
         case whenShorter
-        /// Never (useful to compare with RFC 7541 C.3 and C.5).
+        /// Never (as in RFC 7541 C.3 and C.5).
         case never
+        /// Always, even when it is no shorter (as in RFC 7541 C.4 and C.6).
+        case always
     }
 
     public var huffman: HuffmanPolicy
@@ -26,9 +28,14 @@ public struct HPACKEncoder: Sendable {
     public init(maxTableSize: Int = 4096, tableSizeCap: Int = 65536, huffman: HuffmanPolicy = .whenShorter,
                 indexingPolicy: IndexingPolicy = .default) {
         self.tableSizeCap = max(0, tableSizeCap)
-        self.table = DynamicTable(maxSize: min(max(0, maxTableSize), self.tableSizeCap), indexed: true)
+        self.table = DynamicTable(maxSize: max(0, maxTableSize), indexed: true)
         self.huffman = huffman
         self.indexingPolicy = indexingPolicy
+        if self.tableSizeCap < table.maxSize {
+            // Both sides start at the protocol's size; shrinking to the cap is signalled (§4.2).
+            pendingSmallest = self.tableSizeCap
+            pendingFinal = self.tableSizeCap
+        }
     }
 
     /// The dynamic table's current maximum size.
@@ -145,9 +152,9 @@ public struct HPACKEncoder: Sendable {
     /// §5.2: a string literal, Huffman-coded when that is shorter.
     @inline(__always)
     private func writeString(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        if huffman == .whenShorter {
+        if huffman != .never {
             let codedLength = HuffmanEncoder.encodedLength(bytes)
-            if codedLength < bytes.count {
+            if codedLength < bytes.count || huffman == .always {
                 PrefixInteger.encode(codedLength, prefixBits: 7, pattern: 0x80, into: &out)
                 HuffmanEncoder.encode(bytes, into: &out)
                 return
