@@ -14,7 +14,7 @@ let package = Package(
         .target(name: "HPACK"),
         .target(name: "HTTP2", dependencies: ["HPACK"]),
         .executableTarget(name: "h2-vectors", dependencies: ["HPACK", "HTTP2"]),
-        .testTarget(name: "HPACKTests", dependencies: ["HPACK"]),
+        .testTarget(name: "HPACKTests", dependencies: ["HPACK", "h2-vectors"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2"]),
     ],
     swiftLanguageModes: [.v6]

@@ -26,6 +26,24 @@ struct TableTests {
         #expect(decodeError("7f 01 01 61", with: &decoder) == .invalidIndex(64))  // literal name index 64
     }
 
+    @Test("§2.3.2: duplicate entries are not an error")
+    func duplicateEntries() throws {
+        var decoder = HPACKDecoder()
+        let list = try decodeHex("40 01 61 01 31  40 01 61 01 31  be bf", with: &decoder)
+        #expect(pairs(list) == Array(repeating: ["a", "1"], count: 4))
+        #expect(decoder.tableCount == 2)
+    }
+
+    @Test("§2.1: fields keep their order, in both directions")
+    func order() throws {
+        let fields = (0..<40).map { HeaderField("x-\($0 % 7)", "\(($0 * 13) % 11)") }
+        var encoder = HPACKEncoder()
+        var decoder = HPACKDecoder()
+        for _ in 0..<3 {
+            #expect(try decoder.decode(encoder.encode(fields)) == HeaderList(fields))
+        }
+    }
+
     @Test("§4.1: an entry's size is name + value + 32")
     func entrySize() throws {
         var decoder = HPACKDecoder()

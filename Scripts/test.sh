@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every test of the project, after installing what the tests need.
+#   bash Scripts/test.sh            everything (about 5 minutes on 2 cores)
+#   FUZZ_SECONDS=0 bash Scripts/test.sh   skip the fuzz smoke run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+# --- What the tests need --------------------------------------------------------------
+# Python's hpack and hyperframe are independent implementations our vectors and
+# interop tests compare against.
+PY_PACKAGES=(hpack==4.2.0 hyperframe==6.1.0 h2==4.4.1)
+python_ok() { python3 -c 'import hpack, hyperframe, h2' 2>/dev/null; }
+if ! command -v python3 >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+        step "installing python3 (apt)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-pip >/dev/null
+    else
+        echo "test.sh: python3 is missing; install it (sudo apt-get install python3 python3-pip) and rerun" >&2
+        exit 1
+    fi
+fi
+if ! python_ok; then
+    step "installing ${PY_PACKAGES[*]} (pip)"
+    python3 -m pip install --quiet --disable-pip-version-check "${PY_PACKAGES[@]}" \
+        || python3 -m pip install --quiet --disable-pip-version-check --user "${PY_PACKAGES[@]}" \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${PY_PACKAGES[@]}" \
+        || { echo "test.sh: cannot install ${PY_PACKAGES[*]} with pip; install them and rerun" >&2; exit 1; }
+    python_ok || { echo "test.sh: python3 still cannot import hpack, hyperframe and h2" >&2; exit 1; }
+fi
+
+# --- Build and unit tests -------------------------------------------------------------
+step "swift build"
+swift build --build-tests
+step "swift test"
+swift test --skip-build
+
+# --- Vectors --------------------------------------------------------------------------
+step "h2-vectors hpack Vectors/hpack"
+swift run --skip-build h2-vectors hpack Vectors/hpack | tail -n 6
+if [ -d Vectors/frames ]; then
+    step "h2-vectors frames Vectors/frames"
+    swift run --skip-build h2-vectors frames Vectors/frames | tail -n 3
+fi
+
+# --- Fuzz smoke run -------------------------------------------------------------------
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+if [ "$FUZZ_SECONDS" != 0 ] && [ -f Fuzz/run.sh ]; then
+    step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
+    bash Fuzz/run.sh "$FUZZ_SECONDS"
+fi
+
+step "all tests passed"
