@@ -20,6 +20,8 @@ if arguments.isEmpty || arguments.contains(where: { $0.hasPrefix("-") }) {
 switch mode {
 case "hpack":
     exit(runHPACKVectors(arguments) ? 0 : 1)
+case "frames":
+    exit(runFrameVectors(arguments) ? 0 : 1)
 default:
     print("h2-vectors: unknown mode '\(mode)'; \(usage)")
     exit(2)
