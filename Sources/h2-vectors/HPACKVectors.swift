@@ -30,9 +30,24 @@ struct HPACKCase {
 
     var headerList: HeaderList {
         var list = HeaderList()
-        for (name, value) in headers { list.append(name: name, value: value) }
+        for (name, value) in headers {
+            octets(name).withUnsafeBytes { n in octets(value).withUnsafeBytes { list.append(name: n, value: $0) } }
+        }
         return list
     }
+}
+
+/// A story string as field octets: one octet per code point (ISO-8859-1, the format's
+/// convention) when every code point fits, else UTF-8 (stories from other tools).
+func octets(_ string: String) -> [UInt8] {
+    let scalars = string.unicodeScalars
+    if scalars.allSatisfy({ $0.value <= 0xff }) { return scalars.map { UInt8(truncatingIfNeeded: $0.value) } }
+    return Array(string.utf8)
+}
+
+/// Whether decoded octets spell `string`, read as ISO-8859-1 or as UTF-8.
+func matches(_ bytes: ArraySlice<UInt8>, _ string: String) -> Bool {
+    bytes.elementsEqual(octets(string)) || bytes.elementsEqual(string.utf8)
 }
 
 /// What decoding produced, next to what the case expects.
@@ -41,8 +56,7 @@ func mismatch(_ decoded: HeaderList, _ expected: [(name: String, value: String)]
         return "decoded \(decoded.count) fields, expected \(expected.count)"
     }
     for (position, field) in expected.enumerated() {
-        if decoded.nameBytes(at: position).elementsEqual(field.name.utf8) == false
-            || decoded.valueBytes(at: position).elementsEqual(field.value.utf8) == false {
+        if !matches(decoded.nameBytes(at: position), field.name) || !matches(decoded.valueBytes(at: position), field.value) {
             return "field \(position): decoded \(decoded[position]), expected \(field.name): \(field.value)"
         }
     }

@@ -18,6 +18,18 @@ struct Story {
     var path: String
     var cases: [Case]
 
+    /// A case's fields as octets: one per code point (ISO-8859-1, the format's
+    /// convention; see Vectors/hpack/README.md).
+    static func headerList(_ headers: [(String, String)]) -> HeaderList {
+        var list = HeaderList()
+        for (name, value) in headers {
+            let n = name.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+            let v = value.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+            n.withUnsafeBytes { n in v.withUnsafeBytes { list.append(name: n, value: $0) } }
+        }
+        return list
+    }
+
     init(path: URL) throws {
         self.path = path.path
         let root = try JSONSerialization.jsonObject(with: Data(contentsOf: path)) as? [String: Any] ?? [:]
