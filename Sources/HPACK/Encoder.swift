@@ -156,7 +156,7 @@ public struct HPACKEncoder: Sendable {
             let codedLength = HuffmanEncoder.encodedLength(bytes)
             if codedLength < bytes.count || huffman == .always {
                 PrefixInteger.encode(codedLength, prefixBits: 7, pattern: 0x80, into: &out)
-                HuffmanEncoder.encode(bytes, into: &out)
+                HuffmanEncoder.encode(bytes, encodedLength: codedLength, into: &out)
                 return
             }
         }

@@ -18,24 +18,33 @@ enum HuffmanDecoder {
 
     /// Appends the decoded bytes of `input` to `out`.
     static func decode(_ input: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) throws(HPACKError) {
-        let state: Int = transitions.withUnsafeBufferPointer { table in
-            var state = 0
-            for byte in input {
-                var entry = table[(state << 4) | Int(byte >> 4)]
-                if entry & (emitsFlag | eosFlag) != 0 {
-                    if entry & eosFlag != 0 { return -1 }
-                    out.append(UInt8(truncatingIfNeeded: entry >> 8))
+        // No code is shorter than 5 bits: the output grows once, by at most 8/5 of the input.
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: (input.count * 8) / 5))
+        let (state, end): (Int, Int) = out.withUnsafeMutableBufferPointer { output in
+            transitions.withUnsafeBufferPointer { table in
+                var state = 0
+                var position = start
+                for byte in input {
+                    var entry = table[(state << 4) | Int(byte >> 4)]
+                    if entry & (emitsFlag | eosFlag) != 0 {
+                        if entry & eosFlag != 0 { return (-1, position) }
+                        output[position] = UInt8(truncatingIfNeeded: entry >> 8)
+                        position += 1
+                    }
+                    state = Int(entry & 0xff)
+                    entry = table[(state << 4) | Int(byte & 0x0f)]
+                    if entry & (emitsFlag | eosFlag) != 0 {
+                        if entry & eosFlag != 0 { return (-1, position) }
+                        output[position] = UInt8(truncatingIfNeeded: entry >> 8)
+                        position += 1
+                    }
+                    state = Int(entry & 0xff)
                 }
-                state = Int(entry & 0xff)
-                entry = table[(state << 4) | Int(byte & 0x0f)]
-                if entry & (emitsFlag | eosFlag) != 0 {
-                    if entry & eosFlag != 0 { return -1 }
-                    out.append(UInt8(truncatingIfNeeded: entry >> 8))
-                }
-                state = Int(entry & 0xff)
+                return (state, position)
             }
-            return state
         }
+        out.removeSubrange(end...)
         if state < 0 { throw .huffmanEOS }
         switch endings[state] {
         case 0: return
