@@ -36,14 +36,16 @@ public struct BorrowedBytes: RandomAccessCollection, CustomStringConvertible {
 
     /// Lower-case hexadecimal of the bytes, for logs and tests.
     public var hex: String {
-        let digits: [Character] = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(base.count * 2)
-        for byte in base {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0xF)])
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: base.count * 2) { out in
+            var index = 0
+            for byte in base {
+                out[index] = digits.utf8Start[Int(byte >> 4)]
+                out[index + 1] = digits.utf8Start[Int(byte & 0xF)]
+                index += 2
+            }
+            return index
         }
-        return text
     }
 
     public var description: String { "<" + hex + ">" }

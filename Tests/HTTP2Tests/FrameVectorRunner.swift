@@ -1,0 +1,1 @@
+../../Sources/h2-vectors/FrameVectors.swift
