@@ -86,6 +86,17 @@ struct HeadersFrameTests {
         #expect(decoded.results[1].hasPrefix("CONTINUATION"))
     }
 
+    @Test func paddingIsZeroOnSend() {
+        // RFC 9113 §6.2, §6.6: padding octets MUST be set to zero when sending.
+        var writer = FrameWriter()
+        writer.writeHeaders([0xFF, 0xFF], streamID: 1, padLength: 5)
+        #expect(writer.bytes.suffix(5).allSatisfy { $0 == 0 })
+        writer.clear()
+        writer.writePushPromise([0xFF, 0xFF], streamID: 1, promisedStreamID: 2, padLength: 7)
+        #expect(writer.bytes.suffix(7).allSatisfy { $0 == 0 })
+        #expect(writer.bytes.count == 9 + 1 + 4 + 2 + 7)
+    }
+
     @Test func emptyFieldBlock() throws {
         let frame = try #require(try parseOne(rawFrame(type: 0x1, flags: 0x4, stream: 1, payload: [])).get().frame)
         #expect(frame.bytes.isEmpty)
