@@ -9,11 +9,13 @@ let package = Package(
         .library(name: "HPACK", targets: ["HPACK"]),
         .library(name: "HTTP2", targets: ["HTTP2"]),
         .executable(name: "h2-vectors", targets: ["h2-vectors"]),
+        .executable(name: "h2-peer", targets: ["h2-peer"]),
     ],
     targets: [
         .target(name: "HPACK"),
         .target(name: "HTTP2", dependencies: ["HPACK"]),
         .executableTarget(name: "h2-vectors", dependencies: ["HPACK", "HTTP2"]),
+        .executableTarget(name: "h2-peer", dependencies: ["HPACK", "HTTP2"]),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK", "h2-vectors"]),
         .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2"]),
     ],

@@ -36,6 +36,10 @@ swift build --build-tests
 step "swift test"
 swift test --skip-build
 
+# --- Interop with Python's h2 (our engine over stdin/stdout, both roles) ----------------
+step "interop: Python h2 against h2-peer"
+H2_PEER="$(swift build --show-bin-path)/h2-peer" python3 -m unittest discover -s Tests/Interop
+
 # --- Vectors --------------------------------------------------------------------------
 step "h2-vectors hpack Vectors/hpack"
 swift run --skip-build h2-vectors hpack Vectors/hpack | tail -n 6

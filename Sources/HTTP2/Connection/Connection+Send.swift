@@ -1,0 +1,180 @@
+import HPACK
+
+extension Connection {
+    // MARK: - Field blocks
+
+    /// Sends a field block on a stream: a response head (server), informational
+    /// responses, or trailers (`endStream` must then be true). Trailers wait behind data
+    /// still queued on the stream.
+    public mutating func sendHeaders(_ headers: HeaderList, on stream: StreamID, endStream: Bool) throws(ConnectionUsageError) {
+        guard !isClosed else { throw ConnectionUsageError("the connection is closed") }
+        guard var record = streams[stream] else { throw ConnectionUsageError("stream \(stream.rawValue) is not open") }
+        let event: StreamEvent = endStream ? .sendHeadersEndStream : .sendHeaders
+        guard case .next(let next) = StreamTransitions.apply(event, to: record.state) else {
+            throw ConnectionUsageError("cannot send HEADERS on stream \(stream.rawValue) in state \(record.state)")
+        }
+        if record.sentHead && !record.outbound.isEmpty {
+            // Trailers after queued data: encoded when they reach the wire (HPACK order).
+            guard endStream else { throw ConnectionUsageError("only trailers may follow queued data") }
+            record.outbound.trailers = headers
+            streams[stream] = record
+            schedule(stream)
+            return
+        }
+        record.sentHead = true
+        streams[stream] = record
+        writeFieldBlock(headers, on: stream, endStream: endStream)
+        if endStream { finishSending(stream, next) }
+    }
+
+    /// `sendHeaders` with fields as strings.
+    public mutating func sendHeaders(_ headers: [HeaderField], on stream: StreamID, endStream: Bool) throws(ConnectionUsageError) {
+        try sendHeaders(HeaderList(headers), on: stream, endStream: endStream)
+    }
+
+    mutating func writeFieldBlock(_ headers: HeaderList, on stream: StreamID, endStream: Bool) {
+        encodeBuffer.removeAll(keepingCapacity: true)
+        encoder.encode(headers, into: &encodeBuffer)
+        writer.writeHeaders(encodeBuffer, streamID: stream, endStream: endStream)
+    }
+
+    /// Our side of the stream is done (END_STREAM sent).
+    mutating func finishSending(_ stream: StreamID, _ next: StreamState) {
+        streams.setState(stream, next)
+        if next.isClosed {
+            startQueuedRequestsLater()
+        }
+    }
+
+    /// Starts queued requests outside `receive`; their events wait for `pollEvents`.
+    mutating func startQueuedRequestsLater() {
+        var started: [ConnectionEvent] = []
+        startQueuedRequests(now: lastActivity) { started.append($0) }
+        deferredEvents.append(contentsOf: started)
+    }
+
+    // MARK: - DATA
+
+    /// Sends content on a stream. What the flow-control windows allow goes out now; the
+    /// rest waits in the stream's queue and leaves as WINDOW_UPDATEs arrive, streams served
+    /// round robin. Check `isWritable` before writing more (the queue is bounded:
+    /// past `AbuseLimits.maxBufferedPerStream` this throws).
+    public mutating func sendData(_ data: UnsafeRawBufferPointer, on stream: StreamID, endStream: Bool) throws(ConnectionUsageError) {
+        guard !isClosed else { throw ConnectionUsageError("the connection is closed") }
+        guard var record = streams[stream] else { throw ConnectionUsageError("stream \(stream.rawValue) is not open") }
+        let event: StreamEvent = endStream ? .sendDataEndStream : .sendData
+        let waitingToStart = record.state == .idle
+        if !waitingToStart {
+            guard case .next = StreamTransitions.apply(event, to: record.state), record.sentHead else {
+                throw ConnectionUsageError("cannot send DATA on stream \(stream.rawValue) in state \(record.state)")
+            }
+        }
+        guard record.outbound.count + data.count <= limits.maxBufferedPerStream + max(0, record.sendWindow.size),
+              !record.outbound.endStreamPending, record.outbound.trailers == nil else {
+            throw ConnectionUsageError("stream \(stream.rawValue) has too much data queued (check isWritable)")
+        }
+        // Fast path, the common case of an SSE event: one frame's worth, nothing queued
+        // anywhere, room in every window: straight into the output, no copy to a queue.
+        // Anything else joins the round robin, so a bulk writer cannot take the whole
+        // connection window ahead of others (§5.2).
+        if !waitingToStart && record.outbound.isEmpty && readyHead == ready.count
+            && data.count <= min(record.sendWindow.size, sendWindow.size, peerSettings.maxFrameSize)
+            && writer.bytes.count + data.count <= configuration.outputHighWater {
+            writer.writeData(data, streamID: stream, endStream: endStream)
+            record.sendWindow.consume(data.count)
+            sendWindow.consume(data.count)
+            streams[stream] = record
+            if endStream, case .next(let next) = StreamTransitions.apply(event, to: record.state) {
+                finishSending(stream, next)
+            }
+            return
+        }
+        record.outbound.append(data)
+        record.outbound.endStreamPending = endStream
+        bufferedTotal += data.count
+        streams[stream] = record
+        schedule(stream)
+    }
+
+    /// `sendData` over an array.
+    public mutating func sendData(_ data: [UInt8], on stream: StreamID, endStream: Bool) throws(ConnectionUsageError) {
+        var failure: ConnectionUsageError?
+        data.withUnsafeBytes { bytes in
+            do throws(ConnectionUsageError) { try sendData(bytes, on: stream, endStream: endStream) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    // MARK: - RST_STREAM
+
+    /// Resets a stream (§6.4): queued output is dropped; frames the peer already sent are
+    /// discarded on arrival (§5.1).
+    public mutating func resetStream(_ stream: StreamID, code: HTTP2ErrorCode = .cancel) {
+        guard !isClosed, let record = streams[stream] else { return }
+        dropOutput(of: stream)
+        if record.state != .idle { writer.writeRSTStream(streamID: stream, errorCode: code) }
+        removePendingRequest(stream)
+        streams.setState(stream, .closedByLocalReset)
+        startQueuedRequestsLater()
+    }
+
+    /// Forgets a stream's queued output.
+    mutating func dropOutput(of stream: StreamID) {
+        guard var record = streams[stream] else { return }
+        bufferedTotal -= record.outbound.removeAll()
+        streams[stream] = record
+    }
+
+    // MARK: - Requests (client role)
+
+    /// Sends a request and returns its stream. Beyond the peer's
+    /// SETTINGS_MAX_CONCURRENT_STREAMS the request waits in a queue and starts as streams
+    /// finish, the way browsers behave (`queuedRequestCount`, `.requestStarted`); data
+    /// sent on it meanwhile is queued too.
+    public mutating func sendRequest(_ headers: HeaderList, endStream: Bool, now: UInt64) throws(ConnectionUsageError) -> StreamID {
+        guard role == .client else { throw ConnectionUsageError("only a client sends requests") }
+        guard !isClosed, goAwayReceived == nil else { throw ConnectionUsageError("the connection is going away") }
+        guard let id = streams.allocateLocalStreamID() else { throw ConnectionUsageError("stream ids exhausted") }
+        var record = StreamRecord(state: .idle, sendWindow: peerSettings.initialWindowSize,
+                                  receiveWindow: localSettings.acknowledged.initialWindowSize,
+                                  maxReceiveWindow: configuration.maxReceiveWindow)
+        record.isHeadRequest = headers.first(where: { $0.name == ":method" })?.value == "HEAD"
+        streams.insert(id, record)
+        pendingRequests.append(PendingRequest(streamID: id, headers: headers, endStream: endStream, queuedAt: now))
+        startQueuedRequests(now: now) { _ in }
+        return id
+    }
+
+    /// `sendRequest` with fields as strings.
+    public mutating func sendRequest(_ headers: [HeaderField], endStream: Bool, now: UInt64) throws(ConnectionUsageError) -> StreamID {
+        try sendRequest(HeaderList(headers), endStream: endStream, now: now)
+    }
+
+    /// Starts waiting requests while the peer's limit allows (§5.1.2), in order, so
+    /// stream ids go out increasing (§5.1.1).
+    mutating func startQueuedRequests(now: UInt64, _ handler: (ConnectionEvent) -> Void) {
+        while pendingHead < pendingRequests.count {
+            let limit = peerSettings.maxConcurrentStreams ?? Int.max
+            guard streams.activeLocallyInitiated < limit, !isClosed else { return }
+            let request = pendingRequests[pendingHead]
+            pendingHead += 1
+            if pendingHead == pendingRequests.count {
+                pendingRequests.removeAll(keepingCapacity: true)
+                pendingHead = 0
+            }
+            guard var record = streams[request.streamID], record.state == .idle else { continue }
+            let next: StreamState = request.endStream ? .halfClosedLocal : .open
+            record.sentHead = true
+            streams[request.streamID] = record
+            streams.setState(request.streamID, next)
+            writeFieldBlock(request.headers, on: request.streamID, endStream: request.endStream)
+            handler(.requestStarted(request.streamID, waited: now >= request.queuedAt ? now - request.queuedAt : 0))
+            if record.outbound.hasData || record.outbound.endStreamPending { schedule(request.streamID) }
+        }
+    }
+
+    private mutating func removePendingRequest(_ stream: StreamID) {
+        guard let index = pendingRequests[pendingHead...].firstIndex(where: { $0.streamID == stream }) else { return }
+        pendingRequests.remove(at: index)
+    }
+}

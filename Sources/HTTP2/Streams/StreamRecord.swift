@@ -1,0 +1,31 @@
+import HPACK
+
+/// What the connection keeps for one live stream. Kept small: a server holding 10,000
+/// idle SSE streams pays this per stream.
+struct StreamRecord: Sendable {
+    var state: StreamState
+    /// What we may still send on it (RFC 9113 §5.2, §6.9).
+    var sendWindow: FlowWindow
+    /// What the peer may still send on it, and our WINDOW_UPDATE policy.
+    var receiveWindow: ReceiveWindow
+    /// DATA and trailers waiting for window or output room.
+    var outbound = OutboundBuffer()
+    /// Whether the stream is in the round-robin list of streams with data to send.
+    var scheduled = false
+    /// The peer's field blocks so far: 0 none, 1 the head (request or final response),
+    /// 2 trailers. Informational responses do not count (RFC 9113 §8.1).
+    var receivedBlocks: UInt8 = 0
+    /// Whether we sent the head (response, or request) yet.
+    var sentHead = false
+    /// RFC 9113 §8.1.1: DATA octets must add up to content-length.
+    var contentLength: ContentLengthCheck
+    /// Client role: the request was HEAD, so the response has no content (RFC 9110 §9.3.2).
+    var isHeadRequest = false
+
+    init(state: StreamState, sendWindow: Int, receiveWindow: Int, maxReceiveWindow: Int) {
+        self.state = state
+        self.sendWindow = FlowWindow(sendWindow)
+        self.receiveWindow = ReceiveWindow(initial: receiveWindow, maximumTarget: maxReceiveWindow)
+        self.contentLength = ContentLengthCheck(expected: nil)
+    }
+}
