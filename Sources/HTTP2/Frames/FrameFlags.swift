@@ -4,6 +4,7 @@
 /// flags its type defines, so unused flags are ignored on receipt and never set on
 /// send (RFC 9113 §4.1).
 public struct FrameFlags: OptionSet, Hashable, Sendable {
+    /// The flags octet.
     public var rawValue: UInt8
 
     public init(rawValue: UInt8) {

@@ -14,6 +14,7 @@ public struct FrameHeader: Hashable, Sendable, CustomStringConvertible {
     /// The stream, with the reserved bit already dropped (RFC 9113 §4.1).
     public var streamID: StreamID
 
+    /// A header with these fields.
     public init(length: Int, type: FrameType, flags: FrameFlags, streamID: StreamID) {
         self.length = length
         self.type = type

@@ -20,7 +20,7 @@
 /// Use `nextFrame(from:)` in a loop (it leaves the reader free between frames, e.g. to
 /// raise `maxFrameSize` when the peer acknowledges SETTINGS), or `read(_:_:)` with a
 /// closure.
-public struct FrameReader {
+public struct FrameReader: Sendable {
     /// SETTINGS_MAX_FRAME_SIZE before any SETTINGS, 2^14 (RFC 9113 §6.5.2).
     public static let defaultMaxFrameSize = 16_384
     /// The largest SETTINGS_MAX_FRAME_SIZE, 2^24-1 (RFC 9113 §6.5.2).

@@ -3,6 +3,7 @@
 /// Any value is representable: types this engine does not know are surfaced as
 /// `Frame.unknown` for extensions and otherwise ignored (RFC 9113 §4.1, §5.5).
 public struct FrameType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The type octet.
     public var rawValue: UInt8
 
     public init(rawValue: UInt8) {

@@ -5,7 +5,7 @@
 /// are single frames. What to send, and when (flow control, stream states), is the
 /// connection's business; the writer only lays out bytes. Flags a type does not define
 /// are never set and the reserved bit is always zero (RFC 9113 §4.1).
-public struct FrameWriter {
+public struct FrameWriter: Sendable {
     /// The serialized frames not yet taken by the caller.
     public private(set) var bytes: [UInt8]
 

@@ -1,7 +1,9 @@
 /// Memory for the one frame `FrameReader` may hold while it waits for the rest of its
 /// bytes. Raw memory owned by a class (not an Array) so that a payload view into it
 /// stays valid after `nextFrame` returns, until the reader's next call.
-final class PartialFrameBuffer {
+/// Mutated only through `FrameReader.uniqueBuffer()` (copy-on-write), so a reader copy
+/// sent elsewhere never shares mutable state: hence `@unchecked Sendable`.
+final class PartialFrameBuffer: @unchecked Sendable {
     private(set) var base: UnsafeMutableRawPointer?
     private(set) var capacity = 0
     private(set) var count = 0

@@ -13,6 +13,7 @@ public struct PriorityParameters: Hashable, Sendable {
     /// The Weight field as sent (0...255); RFC 7540 §5.3.2 reads it as weight + 1.
     public var weight: UInt8
 
+    /// The three fields as given.
     public init(exclusive: Bool, dependency: StreamID, weight: UInt8) {
         self.exclusive = exclusive
         self.dependency = dependency

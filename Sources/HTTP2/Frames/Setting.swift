@@ -1,6 +1,7 @@
 /// A SETTINGS parameter identifier (RFC 9113 §6.5.2). Unknown identifiers are kept so
 /// that the receiver can ignore them (RFC 9113 §6.5.2, §5.5).
 public struct SettingIdentifier: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The 16-bit identifier.
     public var rawValue: UInt16
 
     public init(rawValue: UInt16) {
@@ -48,9 +49,12 @@ public struct Setting: Hashable, Sendable, CustomStringConvertible {
     /// Octets one setting takes on the wire.
     public static let size = 6
 
+    /// Which setting.
     public var identifier: SettingIdentifier
+    /// Its value (RFC 9113 §6.5.1: 32 bits).
     public var value: UInt32
 
+    /// A setting with this identifier and value.
     public init(_ identifier: SettingIdentifier, _ value: UInt32) {
         self.identifier = identifier
         self.value = value
@@ -92,6 +96,7 @@ public struct SettingsList: RandomAccessCollection, Equatable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { bytes.count / Setting.size }
 
+    /// The setting at `position` (0-based, in wire order).
     public subscript(position: Int) -> Setting {
         let offset = position * Setting.size
         return Setting(SettingIdentifier(bytes.uint16(at: offset)), bytes.uint32(at: offset + 2))

@@ -8,6 +8,7 @@ public struct ContinuationFrame: Equatable {
     /// END_HEADERS (0x04): this fragment ends the field block.
     public var endHeaders: Bool
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(streamID: StreamID, fieldBlockFragment: BorrowedBytes, endHeaders: Bool = true) {
         self.streamID = streamID
         self.fieldBlockFragment = fieldBlockFragment

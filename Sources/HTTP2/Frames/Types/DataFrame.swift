@@ -9,6 +9,7 @@ public struct DataFrame: Equatable {
     /// The Pad Length field when PADDED (0x08) is set, else nil.
     public var padLength: UInt8?
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(streamID: StreamID, data: BorrowedBytes, endStream: Bool = false, padLength: UInt8? = nil) {
         self.streamID = streamID
         self.data = data

@@ -8,6 +8,7 @@ public struct GoAwayFrame: Equatable {
     /// Opaque diagnostic data, possibly empty.
     public var debugData: BorrowedBytes
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(lastStreamID: StreamID, errorCode: HTTP2ErrorCode, debugData: BorrowedBytes = BorrowedBytes()) {
         self.lastStreamID = lastStreamID
         self.errorCode = errorCode

@@ -14,6 +14,7 @@ public struct HeadersFrame: Equatable {
     /// The Pad Length field when PADDED (0x08) is set, else nil.
     public var padLength: UInt8?
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(
         streamID: StreamID, fieldBlockFragment: BorrowedBytes, endStream: Bool = false,
         endHeaders: Bool = true, priority: PriorityParameters? = nil, padLength: UInt8? = nil

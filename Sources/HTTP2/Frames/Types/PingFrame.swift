@@ -9,6 +9,7 @@ public struct PingFrame: Equatable {
     /// The 8 opaque octets, read as one big-endian integer.
     public var opaqueData: UInt64
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(ack: Bool = false, opaqueData: UInt64) {
         self.ack = ack
         self.opaqueData = opaqueData

@@ -9,6 +9,7 @@ public struct PriorityFrame: Equatable {
     /// Exclusive, Stream Dependency and Weight.
     public var priority: PriorityParameters
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(streamID: StreamID, priority: PriorityParameters) {
         self.streamID = streamID
         self.priority = priority

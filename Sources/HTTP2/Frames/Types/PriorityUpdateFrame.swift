@@ -7,6 +7,7 @@ public struct PriorityUpdateFrame: Equatable {
     /// not parsed here.
     public var fieldValue: BorrowedBytes
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(prioritizedStreamID: StreamID, fieldValue: BorrowedBytes) {
         self.prioritizedStreamID = prioritizedStreamID
         self.fieldValue = fieldValue

@@ -13,6 +13,7 @@ public struct PushPromiseFrame: Equatable {
     /// The Pad Length field when PADDED (0x08) is set, else nil.
     public var padLength: UInt8?
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(
         streamID: StreamID, promisedStreamID: StreamID, fieldBlockFragment: BorrowedBytes,
         endHeaders: Bool = true, padLength: UInt8? = nil

@@ -8,6 +8,7 @@ public struct RSTStreamFrame: Equatable {
     /// Why the stream ends (RFC 9113 §7); unknown codes are kept.
     public var errorCode: HTTP2ErrorCode
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(streamID: StreamID, errorCode: HTTP2ErrorCode) {
         self.streamID = streamID
         self.errorCode = errorCode

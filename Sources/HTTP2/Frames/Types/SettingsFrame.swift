@@ -6,6 +6,7 @@ public struct SettingsFrame: Equatable {
     /// The settings in wire order; empty for an acknowledgment.
     public var settings: SettingsList
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(ack: Bool = false, settings: SettingsList = SettingsList(BorrowedBytes())) {
         self.ack = ack
         self.settings = settings

@@ -10,6 +10,7 @@ public struct UnknownFrame: Equatable {
     /// The whole payload, uninterpreted.
     public var payload: BorrowedBytes
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(type: FrameType, flags: FrameFlags, streamID: StreamID, payload: BorrowedBytes) {
         self.type = type
         self.flags = flags

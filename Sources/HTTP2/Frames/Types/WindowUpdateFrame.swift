@@ -11,6 +11,7 @@ public struct WindowUpdateFrame: Equatable {
     /// Octets added to the window, 1...2^31-1 once parsed.
     public var increment: UInt32
 
+    /// A frame with these fields, e.g. to hand to `FrameWriter.write(_:)`.
     public init(streamID: StreamID, increment: UInt32) {
         self.streamID = streamID
         self.increment = increment
