@@ -8,23 +8,32 @@ extension Connection {
     /// still queued on the stream.
     public mutating func sendHeaders(_ headers: HeaderList, on stream: StreamID, endStream: Bool) throws(ConnectionUsageError) {
         guard !isClosed else { throw ConnectionUsageError("the connection is closed") }
-        guard var record = streams[stream] else { throw ConnectionUsageError("stream \(stream.rawValue) is not open") }
         let event: StreamEvent = endStream ? .sendHeadersEndStream : .sendHeaders
-        guard case .next(let next) = StreamTransitions.apply(event, to: record.state) else {
-            throw ConnectionUsageError("cannot send HEADERS on stream \(stream.rawValue) in state \(record.state)")
+        enum Outcome { case missing, notAllowed(StreamState), trailersNeedEnd, queued, write(StreamState) }
+        // In place: no copy of the stream's record.
+        let outcome = streams.update(stream) { record -> Outcome in
+            guard case .next(let next) = StreamTransitions.apply(event, to: record.state) else {
+                return .notAllowed(record.state)
+            }
+            if record.sentHead && !record.outbound.isEmpty {
+                // Trailers after queued data: encoded when they reach the wire (HPACK order).
+                guard endStream else { return .trailersNeedEnd }
+                record.outbound.trailers = headers
+                return .queued
+            }
+            record.sentHead = true
+            return .write(next)
+        } ?? .missing
+        switch outcome {
+        case .missing: throw ConnectionUsageError("stream \(stream.rawValue) is not open")
+        case .notAllowed(let state):
+            throw ConnectionUsageError("cannot send HEADERS on stream \(stream.rawValue) in state \(state)")
+        case .trailersNeedEnd: throw ConnectionUsageError("only trailers may follow queued data")
+        case .queued: schedule(stream)
+        case .write(let next):
+            writeFieldBlock(headers, on: stream, endStream: endStream)
+            if endStream { finishSending(stream, next) }
         }
-        if record.sentHead && !record.outbound.isEmpty {
-            // Trailers after queued data: encoded when they reach the wire (HPACK order).
-            guard endStream else { throw ConnectionUsageError("only trailers may follow queued data") }
-            record.outbound.trailers = headers
-            streams[stream] = record
-            schedule(stream)
-            return
-        }
-        record.sentHead = true
-        streams[stream] = record
-        writeFieldBlock(headers, on: stream, endStream: endStream)
-        if endStream { finishSending(stream, next) }
     }
 
     /// `sendHeaders` with fields as strings.
@@ -61,8 +70,29 @@ extension Connection {
     /// past `AbuseLimits.maxBufferedPerStream` this throws).
     public mutating func sendData(_ data: UnsafeRawBufferPointer, on stream: StreamID, endStream: Bool) throws(ConnectionUsageError) {
         guard !isClosed else { throw ConnectionUsageError("the connection is closed") }
-        guard var record = streams[stream] else { throw ConnectionUsageError("stream \(stream.rawValue) is not open") }
         let event: StreamEvent = endStream ? .sendDataEndStream : .sendData
+        // Fast path, the common case of an SSE event: one frame's worth, nothing queued
+        // anywhere, room in every window: straight into the output, record changed in place.
+        // Anything else joins the round robin (below), so a bulk writer cannot take the
+        // whole connection window ahead of others (§5.2).
+        let room = min(sendWindow.size, peerSettings.maxFrameSize, configuration.outputHighWater - writer.bytes.count)
+        if readyHead == ready.count && data.count <= room {
+            var closing: StreamState?
+            let sent = streams.update(stream) { record -> Bool in
+                guard record.sentHead, record.outbound.isEmpty, data.count <= record.sendWindow.size,
+                      case .next(let next) = StreamTransitions.apply(event, to: record.state) else { return false }
+                record.sendWindow.consume(data.count)
+                if endStream { closing = next }
+                return true
+            } ?? false
+            if sent {
+                writer.writeData(data, streamID: stream, endStream: endStream)
+                sendWindow.consume(data.count)
+                if let closing { finishSending(stream, closing) }
+                return
+            }
+        }
+        guard var record = streams[stream] else { throw ConnectionUsageError("stream \(stream.rawValue) is not open") }
         let waitingToStart = record.state == .idle
         if !waitingToStart {
             guard case .next = StreamTransitions.apply(event, to: record.state), record.sentHead else {
@@ -72,22 +102,6 @@ extension Connection {
         guard record.outbound.count + data.count <= limits.maxBufferedPerStream + max(0, record.sendWindow.size),
               !record.outbound.endStreamPending, record.outbound.trailers == nil else {
             throw ConnectionUsageError("stream \(stream.rawValue) has too much data queued (check isWritable)")
-        }
-        // Fast path, the common case of an SSE event: one frame's worth, nothing queued
-        // anywhere, room in every window: straight into the output, no copy to a queue.
-        // Anything else joins the round robin, so a bulk writer cannot take the whole
-        // connection window ahead of others (§5.2).
-        if !waitingToStart && record.outbound.isEmpty && readyHead == ready.count
-            && data.count <= min(record.sendWindow.size, sendWindow.size, peerSettings.maxFrameSize)
-            && writer.bytes.count + data.count <= configuration.outputHighWater {
-            writer.writeData(data, streamID: stream, endStream: endStream)
-            record.sendWindow.consume(data.count)
-            sendWindow.consume(data.count)
-            streams[stream] = record
-            if endStream, case .next(let next) = StreamTransitions.apply(event, to: record.state) {
-                finishSending(stream, next)
-            }
-            return
         }
         record.outbound.append(data)
         record.outbound.endStreamPending = endStream
