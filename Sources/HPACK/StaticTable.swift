@@ -67,65 +67,95 @@ enum StaticTable {
         ("www-authenticate", ""),  // 61
     ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
 
-    /// Every entry's name and value, contiguous, in one buffer: `layout[i]` locates entry i
-    /// (index 0 unused), so a lookup costs no allocation.
-    private static let packed: (storage: [UInt8], layout: [(start: Int, nameLength: Int, valueLength: Int)]) = {
-        var storage: [UInt8] = []
-        var layout = [(start: 0, nameLength: 0, valueLength: 0)]
-        for entry in entries {
-            layout.append((storage.count, entry.name.count, entry.value.count))
-            storage += entry.name
-            storage += entry.value
+    /// The tables behind lookups, built once and never freed: plain memory, so a lookup
+    /// costs no reference counting and no allocation.
+    private struct Tables: @unchecked Sendable {
+        /// Every entry's name then value, contiguous.
+        let storage: UnsafeMutableRawBufferPointer
+        /// Per index (0 unused): start in `storage`, name length, value length.
+        let starts: UnsafeMutablePointer<Int32>
+        let nameLengths: UnsafeMutablePointer<Int32>
+        let valueLengths: UnsafeMutablePointer<Int32>
+        let nameHashes: UnsafeMutablePointer<UInt64>
+        let pairHashes: UnsafeMutablePointer<UInt64>
+        /// Open addressing over 256 slots keyed by name hash and by (name, value) hash;
+        /// slots hold static indices (1...61), 0 when empty.
+        let nameSlots: UnsafeMutablePointer<UInt8>
+        let pairSlots: UnsafeMutablePointer<UInt8>
+
+        @inline(__always)
+        func name(_ index: Int) -> UnsafeRawBufferPointer {
+            let start = Int(starts[index])
+            return UnsafeRawBufferPointer(rebasing: storage[start..<(start + Int(nameLengths[index]))])
         }
-        return (storage, layout)
-    }()
 
-    /// The name length of static entry `index` (1...61).
-    @inline(__always)
-    static func nameLength(_ index: Int) -> Int { packed.layout[index].nameLength }
-
-    /// Calls `body` with entry `index` (1...61) as contiguous name and value bytes.
-    @inline(__always)
-    static func withEntry<R>(_ index: Int, _ body: (_ nameValue: UnsafeRawBufferPointer, _ nameLength: Int) -> R) -> R {
-        let slot = packed.layout[index]
-        return packed.storage.withUnsafeBytes { all in
-            body(UnsafeRawBufferPointer(rebasing: all[slot.start..<(slot.start + slot.nameLength + slot.valueLength)]),
-                     slot.nameLength)
+        @inline(__always)
+        func nameValue(_ index: Int) -> UnsafeRawBufferPointer {
+            let start = Int(starts[index])
+            return UnsafeRawBufferPointer(
+                rebasing: storage[start..<(start + Int(nameLengths[index]) + Int(valueLengths[index]))])
         }
     }
 
-    /// The encoder's lookup: open addressing over 256 slots keyed by name hash and by
-    /// (name, value) hash. Slots hold static indices (1...61), 0 when empty.
     private static let slotMask = 255
-    private static let lookup: (names: [UInt8], pairs: [UInt8], nameHashes: [UInt64], pairHashes: [UInt64]) = {
-        var names = [UInt8](repeating: 0, count: 256)
-        var pairs = [UInt8](repeating: 0, count: 256)
-        var nameHashes = [UInt64](repeating: 0, count: 62)
-        var pairHashes = [UInt64](repeating: 0, count: 62)
-        for (offset, entry) in entries.enumerated() {
-            let index = offset + 1
+
+    private static let tables: Tables = {
+        let total = entries.reduce(0) { $0 + $1.name.count + $1.value.count }
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 8)
+        let starts = UnsafeMutablePointer<Int32>.allocate(capacity: 62)
+        let nameLengths = UnsafeMutablePointer<Int32>.allocate(capacity: 62)
+        let valueLengths = UnsafeMutablePointer<Int32>.allocate(capacity: 62)
+        let nameHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: 62)
+        let pairHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: 62)
+        let nameSlots = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        let pairSlots = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        nameSlots.initialize(repeating: 0, count: 256)
+        pairSlots.initialize(repeating: 0, count: 256)
+        (starts[0], nameLengths[0], valueLengths[0], nameHashes[0], pairHashes[0]) = (0, 0, 0, 0, 0)
+        var offset = 0
+        for (position, entry) in entries.enumerated() {
+            let index = position + 1
+            starts[index] = Int32(offset)
+            nameLengths[index] = Int32(entry.name.count)
+            valueLengths[index] = Int32(entry.value.count)
+            for byte in entry.name + entry.value {
+                storage[offset] = byte
+                offset += 1
+            }
             let nameHash = entry.name.withUnsafeBytes { FieldHash.hash($0) }
             let pairHash = entry.value.withUnsafeBytes { FieldHash.pair(nameHash: nameHash, value: $0) }
             nameHashes[index] = nameHash
             pairHashes[index] = pairHash
-            // The first (lowest) index of a name wins: later duplicates only fill `pairs`.
+            // The first (lowest) index of a name wins: later duplicates only fill `pairSlots`.
             var slot = Int(truncatingIfNeeded: nameHash) & slotMask
-            while names[slot] != 0 && nameHashes[Int(names[slot])] != nameHash { slot = (slot + 1) & slotMask }
-            if names[slot] == 0 { names[slot] = UInt8(index) }
+            while nameSlots[slot] != 0 && nameHashes[Int(nameSlots[slot])] != nameHash { slot = (slot + 1) & slotMask }
+            if nameSlots[slot] == 0 { nameSlots[slot] = UInt8(index) }
             slot = Int(truncatingIfNeeded: pairHash) & slotMask
-            while pairs[slot] != 0 { slot = (slot + 1) & slotMask }
-            pairs[slot] = UInt8(index)
+            while pairSlots[slot] != 0 { slot = (slot + 1) & slotMask }
+            pairSlots[slot] = UInt8(index)
         }
-        return (names, pairs, nameHashes, pairHashes)
+        return Tables(storage: storage, starts: starts, nameLengths: nameLengths, valueLengths: valueLengths,
+                      nameHashes: nameHashes, pairHashes: pairHashes, nameSlots: nameSlots, pairSlots: pairSlots)
     }()
+
+    /// The name length of static entry `index` (1...61).
+    @inline(__always)
+    static func nameLength(_ index: Int) -> Int { Int(tables.nameLengths[index]) }
+
+    /// Calls `body` with entry `index` (1...61) as contiguous name and value bytes.
+    @inline(__always)
+    static func withEntry<R>(_ index: Int, _ body: (_ nameValue: UnsafeRawBufferPointer, _ nameLength: Int) -> R) -> R {
+        let tables = self.tables
+        return body(tables.nameValue(index), Int(tables.nameLengths[index]))
+    }
 
     /// The lowest static index whose name equals `name`, or 0.
     static func index(name: UnsafeRawBufferPointer, nameHash: UInt64) -> Int {
-        let table = lookup
+        let tables = self.tables
         var slot = Int(truncatingIfNeeded: nameHash) & slotMask
-        while table.names[slot] != 0 {
-            let index = Int(table.names[slot])
-            if table.nameHashes[index] == nameHash && equal(entries[index - 1].name, name) { return index }
+        while tables.nameSlots[slot] != 0 {
+            let index = Int(tables.nameSlots[slot])
+            if tables.nameHashes[index] == nameHash && Bytes.equal(tables.name(index), name) { return index }
             slot = (slot + 1) & slotMask
         }
         return 0
@@ -133,21 +163,20 @@ enum StaticTable {
 
     /// The static index whose name and value both match, or 0.
     static func index(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, pairHash: UInt64) -> Int {
-        let table = lookup
+        let tables = self.tables
         var slot = Int(truncatingIfNeeded: pairHash) & slotMask
-        while table.pairs[slot] != 0 {
-            let index = Int(table.pairs[slot])
-            if table.pairHashes[index] == pairHash && equal(entries[index - 1].name, name)
-                && equal(entries[index - 1].value, value) {
-                return index
+        while tables.pairSlots[slot] != 0 {
+            let index = Int(tables.pairSlots[slot])
+            if tables.pairHashes[index] == pairHash && Int(tables.nameLengths[index]) == name.count
+                && Int(tables.valueLengths[index]) == value.count {
+                let stored = tables.nameValue(index)
+                if Bytes.equal(UnsafeRawBufferPointer(rebasing: stored[..<name.count]), name)
+                    && Bytes.equal(UnsafeRawBufferPointer(rebasing: stored[name.count...]), value) {
+                    return index
+                }
             }
             slot = (slot + 1) & slotMask
         }
         return 0
-    }
-
-    @inline(__always)
-    static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
-        stored.count == bytes.count && stored.withUnsafeBytes { $0.elementsEqual(bytes) }
     }
 }
