@@ -7,15 +7,15 @@ import HPACK
 /// UTF-8 becomes U+FFFD); `pathBytes` and `authorityBytes` give the exact octets.
 public struct RequestHead: Sendable, Equatable {
     /// `:method`, a token (RFC 9110 §9.1; methods are case-sensitive).
-    public let method: String
+    public var method: String { string(methodIndex) ?? "" }
     /// `:scheme`, nil only for a CONNECT request (§8.5).
-    public let scheme: String?
+    public var scheme: String? { string(schemeIndex) }
     /// `:authority`, nil when the request has none (§8.3.1; `targetAuthority` falls back to Host).
-    public let authority: String?
+    public var authority: String? { string(authorityIndex) }
     /// `:path`, nil only for a CONNECT request (§8.5). "*" for an asterisk-form OPTIONS.
-    public let path: String?
+    public var path: String? { string(pathIndex) }
     /// `:protocol` of an extended CONNECT request (RFC 8441 §4), e.g. "websocket".
-    public let `protocol`: String?
+    public var `protocol`: String? { string(protocolIndex) }
     /// The content-length, when the request has one (§8.1.1).
     public let contentLength: Int?
     /// True when `:method` is CONNECT, with or without `:protocol` (§8.5, RFC 8441).
@@ -26,32 +26,41 @@ public struct RequestHead: Sendable, Equatable {
     /// are the header fields, the pseudo-header fields are before it (§8.3).
     public let firstRegularFieldIndex: Int
 
-    let pathIndex: Int?
+    // Where the pseudo-header fields are in `headers`: the strings above are made only
+    // when asked for, so validating a request allocates nothing.
+    let methodIndex: Int
+    let schemeIndex: Int?
     let authorityIndex: Int?
+    let pathIndex: Int?
+    let protocolIndex: Int?
     let hostIndex: Int?
 
-    init(method: String, scheme: String?, authority: String?, path: String?, protocol: String?,
-         contentLength: Int?, isConnect: Bool, headers: HeaderList, firstRegularFieldIndex: Int,
-         pathIndex: Int?, authorityIndex: Int?, hostIndex: Int?) {
-        self.method = method
-        self.scheme = scheme
-        self.authority = authority
-        self.path = path
-        self.protocol = `protocol`
+    init(methodIndex: Int, schemeIndex: Int?, authorityIndex: Int?, pathIndex: Int?, protocolIndex: Int?,
+         contentLength: Int?, isConnect: Bool, headers: HeaderList, firstRegularFieldIndex: Int, hostIndex: Int?) {
+        self.methodIndex = methodIndex
+        self.schemeIndex = schemeIndex
+        self.authorityIndex = authorityIndex
+        self.pathIndex = pathIndex
+        self.protocolIndex = protocolIndex
         self.contentLength = contentLength
         self.isConnect = isConnect
         self.headers = headers
         self.firstRegularFieldIndex = firstRegularFieldIndex
-        self.pathIndex = pathIndex
-        self.authorityIndex = authorityIndex
         self.hostIndex = hostIndex
     }
 
+    private func string(_ index: Int?) -> String? {
+        index.map { String(decoding: headers.valueBytes(at: $0), as: UTF8.self) }
+    }
+
+    /// The exact octets of `:method`.
+    public var methodBytes: ArraySlice<UInt8> { headers.valueBytes(at: methodIndex) }
+
     /// True for an extended CONNECT request, which carries `:protocol` (RFC 8441 §4).
-    public var isExtendedConnect: Bool { `protocol` != nil }
+    public var isExtendedConnect: Bool { protocolIndex != nil }
 
     /// True for a plain CONNECT request: a tunnel to `authority` (§8.5).
-    public var isTunnel: Bool { isConnect && `protocol` == nil }
+    public var isTunnel: Bool { isConnect && protocolIndex == nil }
 
     /// The exact octets of `:path`.
     public var pathBytes: ArraySlice<UInt8>? { pathIndex.map { headers.valueBytes(at: $0) } }

@@ -8,21 +8,20 @@ struct RequestValidation {
     var sawRegularField = false
     var firstRegularFieldIndex: Int?
 
-    var method: String?
+    var methodIndex: Int?
     var isConnect = false
     var isOptions = false
-    var scheme: String?
+    var schemeIndex: Int?
     var isHTTPScheme = false
     /// "80" for http, "443" for https, for the Host comparison.
     var defaultPort: StaticString?
-    var authority: String?
+    var authorityIsEmpty = false
     var authorityIndex: Int?
     var authorityHasUserinfo = false
-    var path: String?
     var pathIndex: Int?
     var pathFirstByte: UInt8?
     var pathIsAsterisk = false
-    var `protocol`: String?
+    var protocolIndex: Int?
     var hostIndex: Int?
     var contentLength: Int?
 
@@ -61,16 +60,16 @@ struct RequestValidation {
         }
         switch pseudo {
         case .method:
-            guard method == nil else { throw Self.duplicate(index) }
+            guard methodIndex == nil else { throw Self.duplicate(index) }
             // RFC 9110 §9.1: a method is a token (case-sensitive).
             guard FieldSyntax.allIn(value, .token) else {
                 throw MessageError(.invalidPseudoHeaderValue, ":method is not a token", fieldIndex: index)
             }
             isConnect = FieldSyntax.equals(value, "CONNECT")
             isOptions = FieldSyntax.equals(value, "OPTIONS")
-            method = String(decoding: value, as: UTF8.self)
+            methodIndex = index
         case .scheme:
-            guard scheme == nil else { throw Self.duplicate(index) }
+            guard schemeIndex == nil else { throw Self.duplicate(index) }
             // RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
             guard let first = value.first, FieldSyntax.lowercased(first) >= 0x61, FieldSyntax.lowercased(first) <= 0x7A,
                   FieldSyntax.allIn(value, .scheme)
@@ -85,9 +84,9 @@ struct RequestValidation {
                 isHTTPScheme = true
                 defaultPort = "443"
             }
-            scheme = String(decoding: value, as: UTF8.self)
+            schemeIndex = index
         case .authority:
-            guard authority == nil else { throw Self.duplicate(index) }
+            guard authorityIndex == nil else { throw Self.duplicate(index) }
             // An authority never holds whitespace (RFC 3986 §3.2); refusing it keeps the
             // value safe to put in an HTTP/1.1 Host line.
             guard !FieldSyntax.containsWhitespace(value) else {
@@ -95,9 +94,9 @@ struct RequestValidation {
             }
             authorityHasUserinfo = FieldSyntax.contains(value, 0x40)  // '@'
             authorityIndex = index
-            authority = String(decoding: value, as: UTF8.self)
+            authorityIsEmpty = value.isEmpty
         case .path:
-            guard path == nil else { throw Self.duplicate(index) }
+            guard pathIndex == nil else { throw Self.duplicate(index) }
             // A path or query never holds whitespace (RFC 3986 §3.3, §3.4); refusing it
             // prevents request-line smuggling through HTTP/1.1 gateways.
             guard !FieldSyntax.containsWhitespace(value) else {
@@ -106,7 +105,6 @@ struct RequestValidation {
             pathFirstByte = value.first
             pathIsAsterisk = value.count == 1 && value.first == 0x2A  // '*'
             pathIndex = index
-            path = String(decoding: value, as: UTF8.self)
         case .protocol:
             // RFC 8441 §3, §4: `:protocol` is defined only once we sent
             // SETTINGS_ENABLE_CONNECT_PROTOCOL=1; before that it is an undefined pseudo-header.
@@ -114,12 +112,12 @@ struct RequestValidation {
                 throw MessageError(.invalidPseudoHeader, ":protocol without SETTINGS_ENABLE_CONNECT_PROTOCOL",
                                    fieldIndex: index)
             }
-            guard self.protocol == nil else { throw Self.duplicate(index) }
+            guard protocolIndex == nil else { throw Self.duplicate(index) }
             // RFC 8441 §4: the value is a protocol name from the Upgrade Token registry.
             guard FieldSyntax.allIn(value, .token) else {
                 throw MessageError(.invalidPseudoHeaderValue, ":protocol is not a token", fieldIndex: index)
             }
-            self.protocol = String(decoding: value, as: UTF8.self)
+            protocolIndex = index
         case .status:
             // RFC 9113 §8.3: response pseudo-header fields MUST NOT appear in requests.
             throw MessageError(.invalidPseudoHeader, "response pseudo-header field in a request", fieldIndex: index)
@@ -133,41 +131,41 @@ struct RequestValidation {
 
     /// The rules that need all the pseudo-header fields.
     func finish(_ fields: HeaderList) throws(MessageError) -> RequestHead {
-        guard let method else {
+        guard let methodIndex else {
             // RFC 9113 §8.3.1: every request has exactly one :method.
             throw MessageError(.missingPseudoHeader, "missing :method")
         }
-        if self.protocol != nil {
+        if protocolIndex != nil {
             // RFC 8441 §4: :protocol only with :method CONNECT; then :scheme and :path
             // are present as in a normal request, and :authority names the target.
             guard isConnect else {
                 throw MessageError(.unexpectedPseudoHeader, ":protocol in a request that is not CONNECT",
                                    fieldIndex: firstIndex(of: ":protocol", in: fields))
             }
-            guard scheme != nil else { throw MessageError(.missingPseudoHeader, "extended CONNECT without :scheme") }
-            guard path != nil else { throw MessageError(.missingPseudoHeader, "extended CONNECT without :path") }
-            guard authority != nil else {
+            guard schemeIndex != nil else { throw MessageError(.missingPseudoHeader, "extended CONNECT without :scheme") }
+            guard pathIndex != nil else { throw MessageError(.missingPseudoHeader, "extended CONNECT without :path") }
+            guard authorityIndex != nil else {
                 throw MessageError(.missingPseudoHeader, "extended CONNECT without :authority")
             }
         } else if isConnect {
             // RFC 9113 §8.5: CONNECT has :authority (host and port) and no :scheme or :path.
-            guard scheme == nil else {
+            guard schemeIndex == nil else {
                 throw MessageError(.unexpectedPseudoHeader, ":scheme in a CONNECT request",
                                    fieldIndex: firstIndex(of: ":scheme", in: fields))
             }
-            guard path == nil else {
+            guard pathIndex == nil else {
                 throw MessageError(.unexpectedPseudoHeader, ":path in a CONNECT request", fieldIndex: pathIndex)
             }
-            guard let authority else { throw MessageError(.missingPseudoHeader, "CONNECT without :authority") }
+            guard authorityIndex != nil else { throw MessageError(.missingPseudoHeader, "CONNECT without :authority") }
             // Authority-form is host ":" port (RFC 9110 §9.3.6): never empty, no userinfo.
-            guard !authority.isEmpty, !authorityHasUserinfo else {
+            guard !authorityIsEmpty, !authorityHasUserinfo else {
                 throw MessageError(.invalidPseudoHeaderValue, "CONNECT :authority is not host:port",
                                    fieldIndex: authorityIndex)
             }
         } else {
             // RFC 9113 §8.3.1: exactly one :method, :scheme and :path unless CONNECT.
-            guard scheme != nil else { throw MessageError(.missingPseudoHeader, "missing :scheme") }
-            guard path != nil else { throw MessageError(.missingPseudoHeader, "missing :path") }
+            guard schemeIndex != nil else { throw MessageError(.missingPseudoHeader, "missing :scheme") }
+            guard pathIndex != nil else { throw MessageError(.missingPseudoHeader, "missing :path") }
         }
 
         if isHTTPScheme {
@@ -188,13 +186,13 @@ struct RequestValidation {
                                        fieldIndex: pathIndex)
                 }
             }
-            if let authority {
+            if authorityIndex != nil {
                 // RFC 9113 §8.3.1: no userinfo in :authority for http(s) URIs.
                 guard !authorityHasUserinfo else {
                     throw MessageError(.invalidPseudoHeaderValue, "userinfo in :authority", fieldIndex: authorityIndex)
                 }
                 // RFC 9110 §4.2.1: an http(s) URI with an empty host is invalid.
-                guard !authority.isEmpty else {
+                guard !authorityIsEmpty else {
                     throw MessageError(.invalidPseudoHeaderValue, "empty :authority", fieldIndex: authorityIndex)
                 }
             }
@@ -214,10 +212,9 @@ struct RequestValidation {
         }
 
         return RequestHead(
-            method: method, scheme: scheme, authority: authority, path: path, protocol: self.protocol,
-            contentLength: contentLength, isConnect: isConnect, headers: fields,
-            firstRegularFieldIndex: firstRegularFieldIndex ?? fields.count,
-            pathIndex: pathIndex, authorityIndex: authorityIndex, hostIndex: hostIndex)
+            methodIndex: methodIndex, schemeIndex: schemeIndex, authorityIndex: authorityIndex, pathIndex: pathIndex,
+            protocolIndex: protocolIndex, contentLength: contentLength, isConnect: isConnect, headers: fields,
+            firstRegularFieldIndex: firstRegularFieldIndex ?? fields.count, hostIndex: hostIndex)
     }
 
     /// The index of the pseudo-header field `name`, for error reports (error path only).
