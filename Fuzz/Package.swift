@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+// Fuzz targets for swift-h2 (libFuzzer). See README.md in this folder.
+//
+// Build and run them all:    Fuzz/run.sh [SECONDS] [TARGET...]
+// Build one by hand:         swift build -c release --scratch-path .build-fuzz --sanitize=fuzzer \
+//                                -Xswiftc -sanitize=fuzzer,address --product fuzz-hpack-decode
+//
+// A fuzz target is an executable target named `fuzz-*` with one source file that defines
+// `@_cdecl("LLVMFuzzerTestOneInput")` and, for `swift build -Xswiftc -sanitize=fuzzer`,
+// `@_cdecl("<target name with _ for ->_main")` calling `fuzz_driver_main` (FuzzDriver).
+// Add one with `fuzzTarget(...)` below: run.sh finds it by itself.
+import PackageDescription
+
+/// No Swift `main`: libFuzzer provides it (see Sources/FuzzDriver/include/FuzzDriver.h).
+func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .executableTarget(name: name,
+                      dependencies: dependencies + ["FuzzDriver"],
+                      swiftSettings: [.unsafeFlags(["-parse-as-library"])])
+}
+
+let package = Package(
+    name: "swift-h2-fuzz",
+    dependencies: [.package(name: "swift-h2", path: "..")],
+    targets: [
+        .target(name: "FuzzDriver"),
+        fuzzTarget("fuzz-hpack-decode", [.product(name: "HPACK", package: "swift-h2")]),
+        fuzzTarget("fuzz-hpack-roundtrip", [.product(name: "HPACK", package: "swift-h2")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

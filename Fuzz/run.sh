@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Builds and runs the fuzz targets of this package (libFuzzer), one after the other.
+#
+#   Fuzz/run.sh [SECONDS] [TARGET...]       from the repository root or anywhere
+#
+# SECONDS (default 20) is each target's fuzzing time (-max_total_time); building comes on
+# top. With no TARGET, every executable target named fuzz-* in Fuzz/Package.swift runs.
+# Seeds: Fuzz/Corpus/<target>/ (committed, minimized), Fuzz/Regressions/<target>/ (past
+# findings, committed) and Fuzz/work/<target>/seeds/ (written from Vectors/ by
+# Fuzz/seeds.py on each run); new inputs go to
+# Fuzz/work/<target>/corpus/, crashes to Fuzz/artifacts/<target>/ (both gitignored).
+# Exits non-zero if a build fails or any target finds a crash, leak, timeout or OOM, or
+# is not instrumented.
+#
+# Environment:
+#   FUZZ_MERGE=1        afterwards, minimize Fuzz/Corpus/<target>/ with what the run found
+#                       (libFuzzer -merge=1); commit the result
+#   FUZZ_JOBS=N         build jobs (default: all cores)
+#   FUZZ_FLAGS="..."    extra libFuzzer flags, e.g. "-max_len=16384 -seed=1"
+set -uo pipefail
+
+FUZZ_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$FUZZ_DIR" || exit 2
+
+seconds=20
+if [[ $# -gt 0 && $1 =~ ^[0-9]+$ ]]; then
+    seconds=$1
+    shift
+fi
+
+if [[ $# -gt 0 ]]; then
+    targets=("$@")
+else
+    # Every executable target whose name starts with fuzz-, as the manifest declares them.
+    mapfile -t targets < <(swift package dump-package 2>/dev/null | python3 -c '
+import json, sys
+package = json.load(sys.stdin)
+for target in package["targets"]:
+    if target["type"] == "executable" and target["name"].startswith("fuzz-"):
+        print(target["name"])')
+    if [[ ${#targets[@]} -eq 0 ]]; then
+        # Fallback if dump-package is unavailable: the fuzzTarget("...") calls.
+        mapfile -t targets < <(grep -oE 'fuzzTarget\("fuzz-[A-Za-z0-9_-]+"' Package.swift | sed -E 's/.*"(.*)"/\1/')
+    fi
+fi
+if [[ ${#targets[@]} -eq 0 ]]; then
+    echo "run.sh: no fuzz targets found in Fuzz/Package.swift" >&2
+    exit 2
+fi
+
+scratch=.build-fuzz
+build=(swift build -c release --scratch-path "$scratch" --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
+[[ -n ${FUZZ_JOBS:-} ]] && build+=(-j "$FUZZ_JOBS")
+export SWIFT_BACKTRACE=enable=no   # let libFuzzer/ASan report traps, not Swift's backtracer
+# Leak detection stays on (libFuzzer reports a leak as a finding).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:handle_abort=1}
+
+status=0
+summary=()
+for target in "${targets[@]}"; do
+    echo "=== $target: build"
+    mkdir -p "work/$target"
+    "${build[@]}" --product "$target" >"work/$target/build.log" 2>&1
+    built=$?
+    # Progress lines and a harmless ASan/gold link warning left out.
+    grep -vE "^\[[0-9]+/[0-9]+\]|Cannot export local symbol '__asan_extra_spill_area'" "work/$target/build.log"
+    binary="$scratch/release/$target"
+    if [[ $built -ne 0 || ! -x $binary ]]; then
+        echo "=== $target: BUILD FAILED"
+        summary+=("$(printf '%-26s %s' "$target" "build failed")")
+        status=1
+        continue
+    fi
+
+    work="work/$target"
+    mkdir -p "$work/corpus" "$work/seeds" "artifacts/$target"
+    rm -f "$work/seeds"/*
+    python3 seeds.py "$target" "$work/seeds" || echo "=== $target: seed writer failed, going on without"
+    corpora=("$work/corpus")
+    [[ -d Corpus/$target ]] && corpora+=("Corpus/$target")
+    # Past findings run first thing, like every seed: one that crashes again fails the run.
+    [[ -d Regressions/$target ]] && corpora+=("Regressions/$target")
+    corpora+=("$work/seeds")
+
+    log="$work/fuzz.log"
+    echo "=== $target: fuzzing for ${seconds}s (log: Fuzz/$log)"
+    # shellcheck disable=SC2086
+    timeout --kill-after=30 $((seconds + 120)) "$binary" \
+        -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+        -artifact_prefix="artifacts/$target/" ${FUZZ_FLAGS:-} "${corpora[@]}" >"$log" 2>&1
+    code=$?
+
+    counters=$(grep -m1 -oE 'Loaded 1 modules +\([0-9]+ inline 8-bit counters\)' "$log" | grep -oE '[0-9]+ inline' | grep -oE '[0-9]+')
+    last=$(grep -E '^#[0-9]+' "$log" | tail -1)
+    execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$')
+    [[ -z $execs ]] && execs=$(sed -nE 's/^#([0-9]+).*/\1/p' <<<"$last")
+    cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | grep -oE '[0-9]+')
+    ft=$(grep -oE 'ft: [0-9]+' <<<"$last" | grep -oE '[0-9]+')
+    corp=$(grep -oE 'corp: [0-9]+/[0-9]+[a-zA-Z]*' <<<"$last" | cut -d' ' -f2)
+    rate=$(grep -oE 'exec/s: [0-9]+' <<<"$last" | grep -oE '[0-9]+')
+
+    result=ok
+    if [[ $code -ne 0 ]]; then
+        result="FINDING (exit $code)"
+        status=1
+        grep -E 'ERROR: |SUMMARY: |broken|Fatal error|Test unit written|Base64' "$log" | head -20
+        echo "=== $target: log tail"
+        tail -40 "$log"
+    elif [[ -z $counters || $counters -lt 1000 ]]; then
+        result="NOT INSTRUMENTED (${counters:-no} counters)"
+        status=1
+        head -20 "$log"
+    fi
+    line=$(printf '%-26s %-22s execs %-10s exec/s %-7s cov %-5s ft %-6s counters %-6s corpus %s' \
+        "$target" "$result" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${counters:-?}" "${corp:-?}")
+    echo "=== $line"
+    summary+=("$line")
+
+    if [[ ${FUZZ_MERGE:-0} == 1 && $code -eq 0 ]]; then
+        # The seeds go in first so that only inputs adding features beyond them are kept;
+        # they are taken out again (run.sh writes them anew each time).
+        merged="$work/merged"
+        rm -rf "$merged" && mkdir -p "$merged"
+        cp "$work/seeds"/. "$merged"/ -r
+        sources=("$work/corpus")
+        [[ -d Corpus/$target ]] && sources+=("Corpus/$target")
+        if "$binary" -merge=1 -rss_limit_mb=2048 -timeout=10 "$merged" "${sources[@]}" >"$work/merge.log" 2>&1; then
+            for seed in "$work/seeds"/*; do rm -f "$merged/$(basename "$seed")"; done
+            rm -rf "Corpus/$target" && mkdir -p Corpus && mv "$merged" "Corpus/$target"
+            echo "=== $target: Fuzz/Corpus/$target now $(find "Corpus/$target" -type f | wc -l) files," \
+                "$(du -sb "Corpus/$target" | cut -f1) bytes"
+        else
+            echo "=== $target: merge failed, see Fuzz/$work/merge.log"
+            status=1
+        fi
+    fi
+done
+
+echo "=== summary (${seconds}s each)"
+printf '%s\n' "${summary[@]}"
+exit $status

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Writes seed inputs for one fuzz target from the test vectors in Vectors/.
+
+Usage: python3 Fuzz/seeds.py TARGET OUT_DIR      (from anywhere; paths are found from this file)
+
+Each target reads its input in its own layout (see the comment at the top of its source),
+so each has a writer here; a target with no writer gets no seeds (exit 0, nothing written).
+To add one, add a function to WRITERS. Seeds are capped at about 4 KB so libFuzzer keeps
+its default input size small.
+"""
+import glob
+import hashlib
+import json
+import os
+import sys
+
+FUZZ = os.path.dirname(os.path.abspath(__file__))
+VECTORS = os.path.join(os.path.dirname(FUZZ), "Vectors")
+SEED_LIMIT = 4096
+
+# Must match the lists in the Swift targets.
+TABLE_SIZES = [0, 1, 31, 32, 33, 64, 100, 128, 256, 300, 512, 1024, 2048, 4096, 8192, 65536]
+BUDGETS = [0, 1, 32, 33, 40, 64, 100, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 65536]
+
+
+def octets(text):
+    """Vector strings are ISO-8859-1 (one code point per octet); UTF-8 for anything above."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
+
+
+def nearest(values, wanted):
+    """Index of the largest value <= wanted (or of the smallest value)."""
+    best = 0
+    for index, value in enumerate(values):
+        if value <= wanted:
+            best = index
+    return best
+
+
+def stories():
+    for path in sorted(glob.glob(os.path.join(VECTORS, "hpack", "**", "*.json"), recursive=True)):
+        with open(path, encoding="utf-8") as handle:
+            story = json.load(handle)
+        name = os.path.relpath(path, os.path.join(VECTORS, "hpack"))
+        yield name, story.get("cases", [])
+
+
+def hpack_decode(write):
+    """fuzz-hpack-decode: [setup] then [control][len hi][len lo][block] per case."""
+    for name, cases in stories():
+        if not cases:
+            continue
+        limit = cases[0].get("header_table_size", 4096)
+        # No practical budget; 256 bytes; and budgets at the list's edges (control bits 6-7).
+        for budget_index, edges in ((15, False), (8, False), (15, True)):
+            out = bytearray([budget_index << 4 | nearest(TABLE_SIZES, limit)])
+            current_limit = limit
+            for number, case in enumerate(cases):
+                wire = bytes.fromhex(case["wire"])
+                if len(out) + len(wire) > SEED_LIMIT and len(out) > 1:
+                    break
+                budget = case.get("max_header_list_size")
+                if budget is not None and budget_index == 15:
+                    # An empty block that only sets the budget for this case.
+                    out += bytes([2 | nearest(BUDGETS, budget) << 2, 0, 0])
+                control = 0
+                new_limit = case.get("header_table_size", current_limit)
+                if new_limit != current_limit:
+                    control = 1 | nearest(TABLE_SIZES, new_limit) << 2
+                    current_limit = new_limit
+                elif edges:
+                    control = (number % 16) << 2
+                if edges:
+                    control |= (1 + number % 3) << 6
+                out += bytes([control, len(wire) >> 8 & 0xff, len(wire) & 0xff]) + wire
+            write(name + ("-edges" if edges else "-budget%d" % BUDGETS[budget_index]), bytes(out))
+
+
+def hpack_roundtrip(write):
+    """fuzz-hpack-roundtrip: the vectors' header lists as field specs (see the target)."""
+    sensitive = {b"authorization", b"proxy-authorization", b"cookie", b"set-cookie"}
+    for name, cases in stories():
+        lists = [case["headers"] for case in cases if "headers" in case]
+        if not lists:
+            continue
+        limit = cases[0].get("header_table_size", 4096)
+        plain = "plain" in name
+        setup = nearest(TABLE_SIZES, limit) | (0x10 if plain else 0) | (0x20 if "rfc7541" in name else 0)
+        out = bytearray([setup])
+        current_limit = limit
+        serial = 0
+        for case in cases:
+            if "headers" not in case:
+                break
+            fields = []
+            for pair in case["headers"]:
+                ((field_name, field_value),) = pair.items()
+                field_name, field_value = octets(field_name), octets(field_value)
+                serial += 1
+                indexing = 2 if field_name in sensitive else (1 if serial % 7 == 0 else 0)
+                spec = bytearray()
+                for source_shift, data in ((2, field_name), (4, field_value)):
+                    if len(data) < 256:
+                        spec += bytes([len(data)]) + data
+                    else:
+                        indexing |= 3 << source_shift
+                        spec += bytes([len(data) >> 8 & 0xff, len(data) & 0xff]) + data[:0xffff]
+                fields.append(bytes([indexing]) + bytes(spec))
+            changes = []
+            new_limit = case.get("header_table_size", current_limit)
+            if new_limit != current_limit:
+                changes.append(nearest(TABLE_SIZES, new_limit))
+                current_limit = new_limit
+            block = bytearray()
+            for start in range(0, max(len(fields), 1), 63):
+                chunk = fields[start:start + 63]
+                head = len(chunk) << 2 | (len(changes) if start == 0 else 0)
+                block += bytes([head]) + (bytes(changes) if start == 0 else b"") + b"".join(chunk)
+            if len(out) + len(block) > SEED_LIMIT and len(out) > 1:
+                break
+            out += block
+        write(name, bytes(out))
+
+
+WRITERS = {
+    "fuzz-hpack-decode": hpack_decode,
+    "fuzz-hpack-roundtrip": hpack_roundtrip,
+}
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    target, out_dir = sys.argv[1], sys.argv[2]
+    writer = WRITERS.get(target)
+    if writer is None:
+        print("%s: no seed writer in Fuzz/seeds.py" % target)
+        return
+    os.makedirs(out_dir, exist_ok=True)
+    count = 0
+
+    def write(label, data):
+        nonlocal count
+        digest = hashlib.sha1(data).hexdigest()[:12]
+        safe = label.replace(os.sep, "_").replace(".json", "")
+        with open(os.path.join(out_dir, "%s-%s" % (safe, digest)), "wb") as handle:
+            handle.write(data)
+        count += 1
+
+    writer(write)
+    print("%s: %d seeds from Vectors/ in %s" % (target, count, out_dir))
+
+
+if __name__ == "__main__":
+    main()
