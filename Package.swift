@@ -17,7 +17,7 @@ let package = Package(
         .executableTarget(name: "h2-vectors", dependencies: ["HPACK", "HTTP2"]),
         .executableTarget(name: "h2-peer", dependencies: ["HPACK", "HTTP2"]),
         .testTarget(name: "HPACKTests", dependencies: ["HPACK", "h2-vectors"]),
-        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2"]),
+        .testTarget(name: "HTTP2Tests", dependencies: ["HTTP2", "h2-vectors"]),
     ],
     swiftLanguageModes: [.v6]
 )

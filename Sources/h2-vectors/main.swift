@@ -22,6 +22,8 @@ case "hpack":
     exit(runHPACKVectors(arguments) ? 0 : 1)
 case "frames":
     exit(runFrameVectors(arguments) ? 0 : 1)
+case "conformance":
+    exit(runConformanceVectors(arguments) ? 0 : 1)
 default:
     print("h2-vectors: unknown mode '\(mode)'; \(usage)")
     exit(2)
