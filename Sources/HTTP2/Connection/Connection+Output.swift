@@ -35,10 +35,15 @@ extension Connection {
         ready.append(stream)
     }
 
-    /// A window grew: streams with queued data may move again.
+    /// Stream windows grew at once (a larger SETTINGS_INITIAL_WINDOW_SIZE, §6.9.2): every
+    /// stream with queued output and window again goes back in the round robin. A rare
+    /// event, so a sweep is fine.
     mutating func scheduleBlockedStreams() {
-        // Every stream with queued output is already in `ready` (it stays there until
-        // its queue is empty); nothing to add. Kept as the hook for window changes.
+        for id in streams.liveIDs {
+            guard let record = streams[id], !record.scheduled, record.sendWindow.size > 0,
+                  !record.outbound.isEmpty else { continue }
+            schedule(id)
+        }
     }
 
     /// Moves queued DATA into the output, one frame per stream per turn, round robin,

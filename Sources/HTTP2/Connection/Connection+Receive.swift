@@ -217,7 +217,7 @@ extension Connection {
             guard sendWindow.increase(by: increment) else {
                 throw .connection(.flowControlError, "connection window above 2^31-1")
             }
-            scheduleBlockedStreams()
+            // Streams waiting on the connection window never left the round robin.
             return
         }
         let id = frame.streamID

@@ -109,7 +109,7 @@ public struct Connection {
         self.lastActivity = now
         if role == .client { clientPreface = Connection.preface }
         writer.writeSettings(localSettings.send(configuration.settings, now: now))
-        let increment = configuration.connectionWindow - FlowWindow.defaultSize
+        let increment = min(configuration.connectionWindow, FlowWindow.maximum) - FlowWindow.defaultSize
         if increment > 0 {
             writer.writeWindowUpdate(streamID: .connection, increment: UInt32(increment))
             receiveWindow.applyInitialWindowDelta(increment)

@@ -42,7 +42,9 @@ public struct ReceiveWindow: Sendable {
         unreturned += octets
         intervalOctets += octets
         autoTune(now: now, roundTrip: roundTrip)
-        let missing = target - window
+        // One WINDOW_UPDATE carries at most 2^31-1 (§6.9); a window driven negative by a
+        // smaller SETTINGS_INITIAL_WINDOW_SIZE may need more than one.
+        let missing = min(target - window, FlowWindow.maximum)
         guard missing > 0, unreturned >= target / 2 || window < target / 4 else { return 0 }
         unreturned = 0
         window += missing
