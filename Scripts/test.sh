@@ -47,6 +47,10 @@ if [ -d Vectors/frames ]; then
     step "h2-vectors frames Vectors/frames"
     swift run --skip-build h2-vectors frames Vectors/frames | tail -n 3
 fi
+if [ -d Vectors/conformance ]; then
+    step "h2-vectors conformance Vectors/conformance"
+    swift run --skip-build h2-vectors conformance Vectors/conformance | tail -n 2
+fi
 
 # --- Fuzz smoke run -------------------------------------------------------------------
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
