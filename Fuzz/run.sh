@@ -84,11 +84,16 @@ for target in "${targets[@]}"; do
 
     log="$work/fuzz.log"
     echo "=== $target: fuzzing for ${seconds}s (log: Fuzz/$log)"
+    times >"$work/cpu.before"   # CPU time of finished children, in this shell (no subshell)
     # shellcheck disable=SC2086
     timeout --kill-after=30 $((seconds + 120)) "$binary" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
         -artifact_prefix="artifacts/$target/" ${FUZZ_FLAGS:-} "${corpora[@]}" >"$log" 2>&1
     code=$?
+    times >"$work/cpu.after"
+    cpu=$(tail -qn1 "$work/cpu.before" "$work/cpu.after" | awk '
+        { t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2] } c[NR] = t }
+        END { printf "%.0f", c[2] - c[1] }')
 
     counters=$(grep -m1 -oE 'Loaded 1 modules +\([0-9]+ inline 8-bit counters\)' "$log" | grep -oE '[0-9]+ inline' | grep -oE '[0-9]+')
     last=$(grep -E '^#[0-9]+' "$log" | tail -1)
@@ -111,8 +116,8 @@ for target in "${targets[@]}"; do
         status=1
         head -20 "$log"
     fi
-    line=$(printf '%-26s %-22s execs %-10s exec/s %-7s cov %-5s ft %-6s counters %-6s corpus %s' \
-        "$target" "$result" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${counters:-?}" "${corp:-?}")
+    line=$(printf '%-22s %-10s cpu %4ss  execs %-9s exec/s %-6s cov %-5s ft %-6s counters %-6s corpus %s' \
+        "$target" "$result" "$cpu" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${counters:-?}" "${corp:-?}")
     echo "=== $line"
     summary+=("$line")
 
