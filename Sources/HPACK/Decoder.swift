@@ -110,12 +110,12 @@ public struct HPACKDecoder: Sendable {
         let index = try PrefixInteger.decode(first: first, prefixBits: 7, from: &reader)
         if index >= 1 && index <= StaticTable.count {
             StaticTable.withEntry(index) { nameValue, nameLength in
-                accept(nameValue: nameValue, nameLength: nameLength, indexing: .indexable,
+                Self.accept(nameValue: nameValue, nameLength: nameLength, indexing: .indexable,
                            list: &list, budget: &budget, overBudget: &overBudget)
             }
         } else if let entry = table.entry(index: index - StaticTable.count) {
             table.withBytes(of: entry) { nameValue in
-                accept(nameValue: nameValue, nameLength: entry.nameLength, indexing: .indexable,
+                Self.accept(nameValue: nameValue, nameLength: entry.nameLength, indexing: .indexable,
                            list: &list, budget: &budget, overBudget: &overBudget)
             }
         } else {
@@ -125,8 +125,8 @@ public struct HPACKDecoder: Sendable {
 
     /// Copies a field that already exists as bytes, if the budget allows (checked first).
     @inline(__always)
-    private func accept(nameValue: UnsafeRawBufferPointer, nameLength: Int, indexing: HeaderIndexing,
-                        list: inout HeaderList, budget: inout Int, overBudget: inout Bool) {
+    private static func accept(nameValue: UnsafeRawBufferPointer, nameLength: Int, indexing: HeaderIndexing,
+                               list: inout HeaderList, budget: inout Int, overBudget: inout Bool) {
         let cost = nameValue.count + 32
         guard !overBudget, cost <= budget else {
             overBudget = true

@@ -20,25 +20,23 @@ enum HuffmanDecoder {
     static func decode(_ input: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) throws(HPACKError) {
         // No code is shorter than 5 bits: the output grows once, by at most 8/5 of the input.
         let start = out.count
-        out.append(contentsOf: repeatElement(0, count: (input.count * 8) / 5))
+        out.append(contentsOf: repeatElement(0, count: (input.count * 8) / 5 + 1))
         let (state, end): (Int, Int) = out.withUnsafeMutableBufferPointer { output in
             transitions.withUnsafeBufferPointer { table in
                 var state = 0
                 var position = start
                 for byte in input {
+                    // Branch-free emission: the symbol is always stored, the position moves
+                    // only when the step completed one (bit 16).
                     var entry = table[(state << 4) | Int(byte >> 4)]
-                    if entry & (emitsFlag | eosFlag) != 0 {
-                        if entry & eosFlag != 0 { return (-1, position) }
-                        output[position] = UInt8(truncatingIfNeeded: entry >> 8)
-                        position += 1
-                    }
+                    if entry & eosFlag != 0 { return (-1, position) }
+                    output[position] = UInt8(truncatingIfNeeded: entry >> 8)
+                    position += Int((entry >> 16) & 1)
                     state = Int(entry & 0xff)
                     entry = table[(state << 4) | Int(byte & 0x0f)]
-                    if entry & (emitsFlag | eosFlag) != 0 {
-                        if entry & eosFlag != 0 { return (-1, position) }
-                        output[position] = UInt8(truncatingIfNeeded: entry >> 8)
-                        position += 1
-                    }
+                    if entry & eosFlag != 0 { return (-1, position) }
+                    output[position] = UInt8(truncatingIfNeeded: entry >> 8)
+                    position += Int((entry >> 16) & 1)
                     state = Int(entry & 0xff)
                 }
                 return (state, position)
