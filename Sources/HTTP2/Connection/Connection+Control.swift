@@ -81,6 +81,8 @@ extension Connection {
 
     /// Sends new settings of ours; they bind the peer once acknowledged (§6.5.3).
     public mutating func updateSettings(_ settings: HTTP2Settings, now: UInt64) {
+        var settings = settings.sanitized(for: role, after: localSettings.latest)
+        if role == .client { settings.enablePush = false }
         writer.writeSettings(localSettings.send(settings, now: now))
     }
 

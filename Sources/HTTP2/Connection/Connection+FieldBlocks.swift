@@ -31,8 +31,10 @@ extension Connection {
         }
         block.continuations += 1
         // CVE-2024-27316 family: a cap on frames and octets, even for refused streams.
+        // §4.3: a field block we will not decompress ends the connection with
+        // COMPRESSION_ERROR (the HPACK state could not stay in step).
         guard block.continuations <= limits.maxContinuationFrames else {
-            throw .connection(.enhanceYourCalm, "too many CONTINUATION frames")
+            throw .connection(.compressionError, "too many CONTINUATION frames")
         }
         if frame.fieldBlockFragment.isEmpty && !frame.endHeaders && !limits.emptyFrames.take(now: now) {
             throw .connection(.enhanceYourCalm, "too many empty frames")
@@ -53,7 +55,7 @@ extension Connection {
 
     private func checkFieldBlockSize(_ size: Int) throws(HTTP2Error) {
         guard size <= limits.maxFieldBlockSize else {
-            throw .connection(.enhanceYourCalm, "field block too large")
+            throw .connection(.compressionError, "field block too large")
         }
     }
 

@@ -98,8 +98,17 @@ extension Connection {
             receiveGoAway(goAway, handler)
         case .windowUpdate(let update):
             try receiveWindowUpdate(update, handler)
-        case .priorityUpdate, .unknown:
-            // RFC 9218 §7.1 priority hints are advisory; unknown types are ignored (§5.5).
+        case .priorityUpdate(let update):
+            // RFC 9218 §7.1: only clients send PRIORITY_UPDATE, never about a push stream;
+            // the hints themselves are advisory and ignored here.
+            if role == .client {
+                throw .connection(.protocolError, "PRIORITY_UPDATE received by a client")
+            }
+            if update.prioritizedStreamID.isServerInitiated {
+                throw .connection(.protocolError, "PRIORITY_UPDATE about a push stream")
+            }
+        case .unknown:
+            // RFC 9113 §5.5: frames of unknown types are ignored.
             break
         }
     }
@@ -254,6 +263,11 @@ extension Connection {
     /// resets a peer may provoke (CVE-2025-8671 "MadeYouReset", CVE-2019-9514).
     mutating func resetForPeerError(_ id: StreamID, _ code: HTTP2ErrorCode, now: UInt64,
                                     _ handler: (ConnectionEvent) -> Void) throws(HTTP2Error) {
+        // §6.4: RST_STREAM is never sent for an idle stream; a stream error there becomes
+        // a connection error (§5.4.1 allows treating any stream error so).
+        if streams[id] == nil && streams.stateOfUnknown(id) == .idle {
+            throw .connection(code, "stream error on idle stream \(id.rawValue)")
+        }
         guard limits.provokedResets.take(now: now) else {
             throw .connection(.enhanceYourCalm, "too many stream errors")
         }

@@ -9,26 +9,45 @@ extension Connection {
     public mutating func sendHeaders(_ headers: HeaderList, on stream: StreamID, endStream: Bool) throws(ConnectionUsageError) {
         guard !isClosed else { throw ConnectionUsageError("the connection is closed") }
         let event: StreamEvent = endStream ? .sendHeadersEndStream : .sendHeaders
-        enum Outcome { case missing, notAllowed(StreamState), trailersNeedEnd, queued, write(StreamState) }
+        let validates = configuration.validatesOutgoingFields
+        let role = self.role
+        enum Outcome { case missing, notAllowed(StreamState), invalid(String), queued, write(StreamState) }
         // In place: no copy of the stream's record.
         let outcome = streams.update(stream) { record -> Outcome in
             guard case .next(let next) = StreamTransitions.apply(event, to: record.state) else {
                 return .notAllowed(record.state)
             }
-            if record.sentHead && !record.outbound.isEmpty {
-                // Trailers after queued data: encoded when they reach the wire (HPACK order).
-                guard endStream else { return .trailersNeedEnd }
-                record.outbound.trailers = headers
-                return .queued
+            // §8.1: a response head (informational ones first), or trailers that end the
+            // stream; RFC 9113 §8.2, §8.3 rules hold for what we send too.
+            let isHead = role == .server && !record.sentHead
+            var informational = false
+            if isHead {
+                if validates || endStream {
+                    switch MessageValidator.validateResponse(headers, isHeadRequest: false) {
+                    case .failure(let error): if validates { return .invalid(error.reason) }
+                    case .success(let head): informational = head.isInformational
+                    }
+                }
+                if informational && endStream { return .invalid("an informational response cannot end the stream") }
+            } else {
+                guard endStream else { return .invalid("trailers must end the stream (§8.1)") }
+                if validates, case .failure(let error) = MessageValidator.validateTrailers(headers) {
+                    return .invalid(error.reason)
+                }
+                if !record.outbound.isEmpty {
+                    // Trailers after queued data: encoded when they reach the wire (HPACK order).
+                    record.outbound.trailers = headers
+                    return .queued
+                }
             }
-            record.sentHead = true
+            if isHead && !informational { record.sentHead = true }
             return .write(next)
         } ?? .missing
         switch outcome {
         case .missing: throw ConnectionUsageError("stream \(stream.rawValue) is not open")
         case .notAllowed(let state):
             throw ConnectionUsageError("cannot send HEADERS on stream \(stream.rawValue) in state \(state)")
-        case .trailersNeedEnd: throw ConnectionUsageError("only trailers may follow queued data")
+        case .invalid(let reason): throw ConnectionUsageError("invalid field block: \(reason)")
         case .queued: schedule(stream)
         case .write(let next):
             writeFieldBlock(headers, on: stream, endStream: endStream)
@@ -148,6 +167,10 @@ extension Connection {
     public mutating func sendRequest(_ headers: HeaderList, endStream: Bool, now: UInt64) throws(ConnectionUsageError) -> StreamID {
         guard role == .client else { throw ConnectionUsageError("only a client sends requests") }
         guard !isClosed, goAwayReceived == nil else { throw ConnectionUsageError("the connection is going away") }
+        if configuration.validatesOutgoingFields,
+           case .failure(let error) = MessageValidator.validateRequest(headers, extendedConnectEnabled: peerSettings.enableConnectProtocol) {
+            throw ConnectionUsageError("invalid request: \(error.reason)")
+        }
         guard let id = streams.allocateLocalStreamID() else { throw ConnectionUsageError("stream ids exhausted") }
         var record = StreamRecord(state: .idle, sendWindow: peerSettings.initialWindowSize,
                                   receiveWindow: localSettings.acknowledged.initialWindowSize,

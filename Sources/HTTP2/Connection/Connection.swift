@@ -97,6 +97,7 @@ public struct Connection {
     public init(role: Role, configuration: ConnectionConfiguration, now: UInt64) {
         self.role = role
         var configuration = configuration
+        configuration.settings = configuration.settings.sanitized(for: role, after: nil)
         if role == .client { configuration.settings.enablePush = false }  // we accept no pushes (§8.4)
         self.configuration = configuration
         self.limits = configuration.limits

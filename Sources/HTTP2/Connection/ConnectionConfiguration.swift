@@ -18,6 +18,9 @@ public struct ConnectionConfiguration: Sendable {
     /// A server that streams request bodies to slow consumers turns it off and calls
     /// `Connection.consume` as the data is used (back-pressure through flow control).
     public var returnsCreditAutomatically = true
+    /// Whether the field blocks we send are checked against RFC 9113 §8.1 to §8.3 (a bad
+    /// one is refused with `ConnectionUsageError` instead of reaching the peer).
+    public var validatesOutgoingFields = true
     /// The HPACK encoder's table never exceeds this, whatever the peer allows.
     public var maxEncoderTableSize: Int = 16 * 1024
     /// Budgets against abusive peers.

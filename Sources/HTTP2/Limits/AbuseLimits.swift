@@ -8,7 +8,9 @@ public struct AbuseLimits: Sendable, Hashable {
     /// Resets the peer provokes us to send (stream errors it causes): "MadeYouReset",
     /// CVE-2025-8671, and the reset flood CVE-2019-9514.
     public var provokedResets = TokenBucket(capacity: 1000, refillPerSecond: 33)
-    /// CONTINUATION frames in one field block (CVE-2024-27316 family).
+    /// CONTINUATION frames in one field block (CVE-2024-27316 family). Crossing it or
+    /// `maxFieldBlockSize` ends the connection with COMPRESSION_ERROR: the block is not
+    /// decompressed (RFC 9113 §4.3).
     public var maxContinuationFrames = 16
     /// Encoded octets of one field block, across HEADERS and CONTINUATION frames; checked
     /// even for streams we refuse.
@@ -18,8 +20,8 @@ public struct AbuseLimits: Sendable, Hashable {
     /// SETTINGS frames the peer sends (CVE-2019-9515 settings flood).
     public var settingsFrames = TokenBucket(capacity: 100, refillPerSecond: 10)
     /// Frames that carry nothing: DATA without payload or END_STREAM, CONTINUATION without
-    /// a fragment, HEADERS with an empty block (CVE-2019-9518 empty frames), and fields with
-    /// an empty name (CVE-2019-9516 zero-length headers).
+    /// a fragment, HEADERS with an empty block (CVE-2019-9518 empty frames). Fields with an
+    /// empty name (CVE-2019-9516) make a request malformed and count in `provokedResets`.
     public var emptyFrames = TokenBucket(capacity: 100, refillPerSecond: 10)
     /// Control-frame replies (PING and SETTINGS acknowledgements, RST_STREAM) waiting in
     /// our output when the peer does not read (CVE-2019-9512, -9515): bytes.

@@ -55,6 +55,23 @@ public struct HTTP2Settings: Sendable, Hashable {
         }
     }
 
+    /// These settings made valid to send (RFC 9113 §6.5.2): MAX_FRAME_SIZE within
+    /// 2^14...2^24-1, INITIAL_WINDOW_SIZE at most 2^31-1, no ENABLE_PUSH = 1 from a server,
+    /// and ENABLE_CONNECT_PROTOCOL / NO_RFC7540_PRIORITIES never back to 0 after `previous`
+    /// sent 1 (RFC 8441 §3, RFC 9218 §2.1).
+    public func sanitized(for role: Role, after previous: HTTP2Settings?) -> HTTP2Settings {
+        var settings = self
+        settings.maxFrameSize = min(max(settings.maxFrameSize, FrameReader.defaultMaxFrameSize), FrameReader.largestMaxFrameSize)
+        settings.initialWindowSize = min(max(settings.initialWindowSize, 0), FlowWindow.maximum)
+        settings.headerTableSize = min(max(settings.headerTableSize, 0), Int(UInt32.max))
+        settings.maxConcurrentStreams = settings.maxConcurrentStreams.map { min(max($0, 0), Int(UInt32.max)) }
+        settings.maxHeaderListSize = settings.maxHeaderListSize.map { min(max($0, 0), Int(UInt32.max)) }
+        if role == .server { settings.enablePush = false }
+        if previous?.enableConnectProtocol == true { settings.enableConnectProtocol = true }
+        if previous?.noRFC7540Priorities == true { settings.noRFC7540Priorities = true }
+        return settings
+    }
+
     /// The settings that differ from `base`, to put in a SETTINGS frame.
     public func changes(from base: HTTP2Settings) -> [Setting] {
         var list: [Setting] = []

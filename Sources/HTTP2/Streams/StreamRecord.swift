@@ -15,7 +15,8 @@ struct StreamRecord: Sendable {
     /// The peer's field blocks so far: 0 none, 1 the head (request or final response),
     /// 2 trailers. Informational responses do not count (RFC 9113 §8.1).
     var receivedBlocks: UInt8 = 0
-    /// Whether we sent the head (response, or request) yet.
+    /// Whether we sent the final head (the request, or a response that is not
+    /// informational): DATA may follow only then (§8.1).
     var sentHead = false
     /// RFC 9113 §8.1.1: DATA octets must add up to content-length.
     var contentLength: ContentLengthCheck
