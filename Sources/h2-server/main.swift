@@ -62,6 +62,7 @@ let handler: HTTPHandler = { request, response in
     }
 }
 
+let signals = ShutdownSignal()  // before the "listening" line: a signal right after it is not lost
 let server = HTTP2Server(configuration: configuration, logger: logger, handler: handler)
 do {
     let address = try await server.start()
@@ -73,5 +74,5 @@ do {
     printError("h2-server: cannot listen on \(configuration.host):\(configuration.port): \(error)")
     exit(1)
 }
-await server.runUntilShutdownSignal()
+await server.run(until: signals)
 printLine("h2-server stopped")

@@ -59,6 +59,12 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
     var streams: [StreamID: H2Stream] = [:]
     /// Streams whose writer waits for room.
     var blocked: [StreamID: H2Stream] = [:]
+    /// Streams whose END_STREAM we handed to the engine, still in `streams`: the engine
+    /// reports no `.streamClosed` when our side closes a stream last, so `reapEnded`
+    /// checks their state after each write.
+    var ended: Set<StreamID> = []
+    /// A graceful shutdown is under way: close once the last stream is done.
+    var quiescing = false
     var events: [Event] = []
     var remoteAddress: String?
     var flushScheduled = false
@@ -147,6 +153,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
+            quiescing = true
             connection.beginGracefulShutdown(now: Self.now())
             if streams.isEmpty && !prefaceSeen {
                 // Nothing started yet: no need to wait for the PING round trip.
@@ -249,12 +256,14 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
             streams[id]?.body.finish()
         case .reset(let id, let code, let byPeer):
             blocked[id] = nil
+            ended.remove(id)
             if let stream = streams.removeValue(forKey: id) {
                 if byPeer { logger.debug("stream \(id) reset by peer: \(code)", metadata: metadata) }
                 stream.terminate(HTTPServerError.streamReset(code: code.rawValue))
             }
         case .closed(let id):
             blocked[id] = nil
+            ended.remove(id)
             if let stream = streams.removeValue(forKey: id) {
                 stream.closed = true
                 stream.body.finish()
@@ -330,7 +339,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
                 try connection.sendHeaders(head, on: id, endStream: stream.isHeadRequest)
                 stream.headSent = true
                 if !stream.isHeadRequest { try connection.sendData(Array(body.utf8), on: id, endStream: true) }
-                stream.ended = true
+                markEnded(stream)
             } catch {
                 connection.resetStream(id, code: .internalError)
             }
@@ -341,7 +350,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
             if failure == nil, connection.isWritable(id) {
                 do {
                     try connection.sendData([], on: id, endStream: true)
-                    stream.ended = true
+                    markEnded(stream)
                 } catch {
                     connection.resetStream(id, code: .internalError)
                 }
@@ -371,7 +380,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
                     return done.resume(throwing: error)
                 }
                 stream.headSent = true
-                if endStream { stream.ended = true }
+                if endStream { markEnded(stream) }
             case .body(let buffer, let endStream):
                 guard stream.headSent else { return done.resume(throwing: HTTPServerError.headNotSent) }
                 guard !stream.ended else { return done.resume(throwing: HTTPServerError.responseFinished) }
@@ -395,7 +404,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
                 } catch {
                     return done.resume(throwing: error)
                 }
-                stream.ended = true
+                markEnded(stream)
             }
         }
         flushSoon()
@@ -434,7 +443,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
                 pending.continuation.resume(throwing: error)
                 return
             }
-            if last { stream.ended = true }
+            if last { markEnded(stream) }
             if pending.buffer.readableBytes == 0 { break }
         }
         stream.pending = nil
@@ -443,6 +452,31 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     func unblock(_ id: StreamID) { blocked[id] = nil }
+
+    func markEnded(_ stream: H2Stream) {
+        stream.ended = true
+        ended.insert(stream.id)
+    }
+
+    /// Forgets streams the engine closed when our END_STREAM went out (the request had
+    /// ended before), and finishes a graceful shutdown once nothing is left.
+    func reapEnded() {
+        if !ended.isEmpty {
+            for id in ended where connection.state(of: id).isClosed {
+                ended.remove(id)
+                blocked[id] = nil
+                if let stream = streams.removeValue(forKey: id) {
+                    stream.closed = true
+                    stream.body.finish()
+                }
+            }
+        }
+        if quiescing && !closing && streams.isEmpty && connection.streamCount == 0, let context {
+            // RFC 9113 §6.8: the last GOAWAY names the last stream we processed.
+            connection.close(code: .noError, reason: "shutting down") { self.collect($0, context.channel.allocator) }
+            processEvents()
+        }
+    }
 
     static func responseHead(status: Int, headers: [HeaderField]) -> HeaderList {
         var list = HeaderList()
@@ -496,6 +530,8 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
             if closing { return }
         }
         if wrote { context.flush() }
+        reapEnded()
+        if closing { return }
         if !blocked.isEmpty {
             for stream in Array(blocked.values) { pump(stream) }
             if context.channel.isWritable && connection.hasPendingOutput { flushSoon() }

@@ -150,27 +150,33 @@ public final class HTTP2Server: Sendable {
         }
     }
 
-    /// Serves until SIGINT or SIGTERM, then shuts down gracefully.
-    public func runUntilShutdownSignal() async {
-        let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
-        let received = await signals.next()
+    /// Serves until SIGINT or SIGTERM, then shuts down gracefully. Create the
+    /// `ShutdownSignal` before starting (or announcing) the server, so a signal that comes
+    /// early is not lost.
+    public func run(until signals: ShutdownSignal) async {
+        let received = await signals.wait()
         logger.info("received signal \(received)")
         // A second signal ends the process at once.
-        signals.cancel()
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        signals.restoreDefaults()
         await shutdown()
+    }
+
+    /// `run(until:)` with SIGINT and SIGTERM watched from now on.
+    public func runUntilShutdownSignal() async {
+        await run(until: ShutdownSignal())
     }
 }
 
-/// Waits for one of a set of signals through Dispatch (the default action is turned off
-/// while watching).
-final class SignalWatcher: @unchecked Sendable {
-    // @unchecked: `sources` is set in init and only cancelled afterwards.
+/// Watches SIGINT and SIGTERM (or other signals) through Dispatch from its creation on;
+/// their default action (ending the process) is off while it watches.
+public final class ShutdownSignal: @unchecked Sendable {
+    // @unchecked: `sources` and `numbers` are set in init and only read afterwards.
     let sources: [DispatchSourceSignal]
+    let numbers: [Int32]
     let continuation = NIOLockedValueBox<(CheckedContinuation<Int32, Never>?, Int32?)>((nil, nil))
 
-    init(signals: [Int32]) {
+    public init(signals: [Int32] = [SIGINT, SIGTERM]) {
+        numbers = signals
         let queue = DispatchQueue(label: "HTTP2Server.signals")
         var sources: [DispatchSourceSignal] = []
         for number in signals {
@@ -192,7 +198,8 @@ final class SignalWatcher: @unchecked Sendable {
         }
     }
 
-    func next() async -> Int32 {
+    /// The first signal received (at once if one already came).
+    public func wait() async -> Int32 {
         await withCheckedContinuation { (waiter: CheckedContinuation<Int32, Never>) in
             let already = continuation.withLockedValue { state -> Int32? in
                 if let received = state.1 { return received }
@@ -203,7 +210,9 @@ final class SignalWatcher: @unchecked Sendable {
         }
     }
 
-    func cancel() {
+    /// Stops watching; the signals end the process again.
+    public func restoreDefaults() {
         for source in sources { source.cancel() }
+        for number in numbers { signal(number, SIG_DFL) }
     }
 }
