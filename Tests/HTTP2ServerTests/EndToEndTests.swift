@@ -55,6 +55,26 @@ struct EndToEndTests {
         }
     }
 
+    @Test func http11ExpectContinue() async throws {
+        let handler: HTTPHandler = { request, response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            try await response.respond(status: 200, body: "got \(body.readableBytes)")
+        }
+        try await withServer(handler: handler) { _, port in
+            let text = try await blocking { () -> String in
+                let socket = try TestSocket(port: port)
+                try socket.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+                let interim = String(decoding: try socket.receive(), as: UTF8.self)
+                guard interim.hasPrefix("HTTP/1.1 100 Continue") else { return "no 100: " + interim }
+                try socket.send("hello")
+                var all: [UInt8] = []
+                while !String(decoding: all, as: UTF8.self).hasSuffix("got 5") { all += try socket.receive() }
+                return String(decoding: all, as: UTF8.self)
+            }
+            #expect(text.hasPrefix("HTTP/1.1 200 OK"))
+        }
+    }
+
     @Test func requestBodyStreamsAndTrailersGoOut() async throws {
         let handler: HTTPHandler = { request, response in
             var total = 0

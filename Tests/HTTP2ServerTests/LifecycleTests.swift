@@ -15,6 +15,11 @@ struct LifecycleTests {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = HTTP2ServerHandler(configuration: .init(scheme: "http")) { request, response in
+                        struct Failure: Error {}
+                        if request.path == "/throw" {
+                            try await response.writeHead(status: 200)
+                            throw Failure()
+                        }
                         let body = try await request.body.collect(upTo: 1 << 20)
                         try await response.respond(status: 200, body: "\(body.readableBytes)")
                     }
@@ -28,6 +33,7 @@ struct LifecycleTests {
             let client = try H2TestClient(socket: try TestSocket(port: port))
             var ids: [StreamID] = []
             for index in 0..<50 { ids.append(try client.request("GET", "/\(index)")) }
+            for _ in 0..<5 { ids.append(try client.request("GET", "/throw")) }
             for _ in 0..<10 {
                 let id = try client.request("POST", "/post", endStream: false)
                 try client.sendData([1, 2, 3], on: id, endStream: true)

@@ -180,6 +180,11 @@ final class HTTP1ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let exchange = HTTP1Exchange(eventLoop: context.eventLoop, owner: self, body: body,
                                      isHeadRequest: head.method == .HEAD)
+        if head.headers[canonicalForm: "expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+            // RFC 9110 §10.1.1: the client waits for this before sending the body.
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))),
+                                  promise: nil)
+        }
         current = exchange
         let fields = head.headers.map { HeaderField($0.name.lowercased(), $0.value) }
         let request = HTTPRequest(method: head.method.rawValue, path: head.uri,

@@ -341,7 +341,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
                 if !stream.isHeadRequest { try connection.sendData(Array(body.utf8), on: id, endStream: true) }
                 markEnded(stream)
             } catch {
-                connection.resetStream(id, code: .internalError)
+                resetStream(stream, code: .internalError)
             }
         } else if !stream.ended {
             if let failure, !(failure is CancellationError) {
@@ -352,10 +352,10 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
                     try connection.sendData([], on: id, endStream: true)
                     markEnded(stream)
                 } catch {
-                    connection.resetStream(id, code: .internalError)
+                    resetStream(stream, code: .internalError)
                 }
             } else {
-                connection.resetStream(id, code: failure is CancellationError ? .cancel : .internalError)
+                resetStream(stream, code: failure is CancellationError ? .cancel : .internalError)
             }
         }
         if let context { connection.pollEvents { self.collect($0, context.channel.allocator) } }
@@ -452,6 +452,15 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
     }
 
     func unblock(_ id: StreamID) { blocked[id] = nil }
+
+    /// Resets a stream ourselves (RST_STREAM); the engine reports no event for that.
+    func resetStream(_ stream: H2Stream, code: HTTP2ErrorCode) {
+        connection.resetStream(stream.id, code: code)
+        streams.removeValue(forKey: stream.id)
+        blocked[stream.id] = nil
+        ended.remove(stream.id)
+        stream.terminate(HTTPServerError.streamReset(code: code.rawValue))
+    }
 
     func markEnded(_ stream: H2Stream) {
         stream.ended = true
