@@ -71,6 +71,20 @@ static inline const char *h2shim_SSL_get_servername(const SSL *ssl) {
     return SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
 }
 
+// MARK: - Renegotiation (RFC 9113 §9.2.1)
+
+typedef void (*h2shim_info_cb)(const SSL *ssl, int where, int value);
+static inline void h2shim_SSL_CTX_set_info_callback(SSL_CTX *ctx, h2shim_info_cb cb) {
+    SSL_CTX_set_info_callback(ctx, cb);
+}
+/// True when the info callback reports that we sent a no_renegotiation alert: the peer
+/// tried to renegotiate (TLS 1.2) and OpenSSL refused.
+static inline int h2shim_is_no_renegotiation_alert(int where, int value) {
+    return (where & SSL_CB_WRITE_ALERT) == SSL_CB_WRITE_ALERT && (value & 0xff) == SSL_AD_NO_RENEGOTIATION;
+}
+static inline int h2shim_SSL_set_app_data(SSL *ssl, void *data) { return SSL_set_ex_data(ssl, 0, data); }
+static inline void *h2shim_SSL_get_app_data(const SSL *ssl) { return SSL_get_ex_data(ssl, 0); }
+
 // MARK: - Memory BIOs
 
 static inline size_t h2shim_BIO_pending(BIO *bio) { return (size_t)BIO_pending(bio); }

@@ -103,6 +103,27 @@ struct TLSTests {
         }
     }
 
+    @Test func renegotiationIsAConnectionError() async throws {
+        try await withServer(configure(), handler: helloHandler) { _, port in
+            let (goAway, closed) = try await blocking { () -> ((StreamID, HTTP2ErrorCode)?, Bool) in
+                let socket = try TestSocket(port: port)
+                try socket.startTLS(alpn: ["h2"], maxVersion: TLS1_2_VERSION)
+                let client = try H2TestClient(socket: socket)
+                _ = try client.response(try client.request("GET", "/before", scheme: "https"))
+                guard let ssl = socket.ssl else { throw TestFailure("no TLS") }
+                // RFC 9113 §9.2.1: the server refuses, and ends the connection with PROTOCOL_ERROR.
+                _ = SSL_renegotiate(ssl)
+                _ = SSL_do_handshake(ssl)
+                while (try? client.pump()) == true {}
+                return (client.goAway, socket.waitForClose())
+            }
+            #expect(closed)
+            // OpenSSL's client gives up at the no_renegotiation alert, before it can read our
+            // GOAWAY; when a client does read it, it says PROTOCOL_ERROR.
+            if let goAway { #expect(goAway.1 == .protocolError) }
+        }
+    }
+
     @Test func failedHandshakesDoNotHarmOtherConnections() async throws {
         try await withServer(configure(), handler: helloHandler) { _, port in
             let closed = try await blocking { () -> Bool in

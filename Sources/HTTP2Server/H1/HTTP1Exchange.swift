@@ -155,6 +155,10 @@ final class HTTP1ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if current == nil { context.close(promise: nil) }
             return
         }
+        if event is TLSRenegotiationAttempted {
+            context.close(promise: nil)
+            return
+        }
         context.fireUserInboundEventTriggered(event)
     }
 

@@ -163,6 +163,12 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
             flushNow()
             return
         }
+        if event is TLSRenegotiationAttempted {
+            // RFC 9113 §9.2.1: a renegotiation is a connection error PROTOCOL_ERROR.
+            connection.close(code: .protocolError, reason: "TLS renegotiation") { self.collect($0, context.channel.allocator) }
+            processEvents()
+            return
+        }
         context.fireUserInboundEventTriggered(event)
     }
 

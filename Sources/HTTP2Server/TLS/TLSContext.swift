@@ -62,6 +62,7 @@ public final class TLSContext: @unchecked Sendable {
             throw OpenSSLError.drain("the private key does not match the certificate")
         }
         h2shim_SSL_CTX_set_alpn_select_cb(context, alpnSelect, Unmanaged.passUnretained(self).toOpaque())
+        h2shim_SSL_CTX_set_info_callback(context, tlsInfo)
     }
 
     deinit {
@@ -103,4 +104,13 @@ private let alpnSelect: h2shim_alpn_select_cb = { _, out, outLength, input, inpu
         offset += 1 + length
     }
     return h2shim_SSL_TLSEXT_ERR_ALERT_FATAL()
+}
+
+/// Notes a refused renegotiation on the connection's `TLSHandler` (RFC 9113 §9.2.1 makes
+/// it a connection error PROTOCOL_ERROR). Runs inside OpenSSL calls the handler makes, on
+/// its event loop.
+private let tlsInfo: h2shim_info_cb = { ssl, location, value in
+    guard h2shim_is_no_renegotiation_alert(location, value) != 0, let ssl,
+          let handler = h2shim_SSL_get_app_data(ssl) else { return }
+    Unmanaged<TLSHandler>.fromOpaque(handler).takeUnretainedValue().renegotiationRefused = true
 }

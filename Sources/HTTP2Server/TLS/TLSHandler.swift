@@ -13,6 +13,11 @@ public struct TLSHandshakeCompleted: Sendable, Hashable {
     public var serverName: String?
 }
 
+/// The peer tried to renegotiate TLS 1.2 (refused by OpenSSL): RFC 9113 §9.2.1 makes it a
+/// connection error PROTOCOL_ERROR. `HTTP2ServerHandler` answers with GOAWAY; the TLS
+/// handler closes the connection shortly after in any case.
+public struct TLSRenegotiationAttempted: Sendable, Hashable {}
+
 /// TLS over OpenSSL memory BIOs: ciphertext from the socket goes into one BIO, OpenSSL's
 /// output comes out of the other and is written to the socket; plaintext flows up and
 /// down the pipeline as `ByteBuffer`s. Server side only. A failed handshake is logged, its
@@ -35,6 +40,9 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     var pendingFlush = false
     var peer = ""
+    /// Set by OpenSSL's info callback when it refused a renegotiation.
+    var renegotiationRefused = false
+    var renegotiationReported = false
 
     public init(context: TLSContext, logger: Logger = Logger(label: "HTTP2Server.TLS")) throws {
         self.tls = context
@@ -59,6 +67,8 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     public func handlerAdded(context: ChannelHandlerContext) {
         peer = context.channel.remoteAddress.map(HTTP2ServerHandler.describe) ?? ""
+        // For the info callback; the SSL object is freed with this handler.
+        _ = h2shim_SSL_set_app_data(ssl, Unmanaged.passUnretained(self).toOpaque())
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -90,6 +100,13 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if state == .handshaking { handshake(context: context) }
         if state == .open { readPlaintext(context: context) }
         sendCiphertext(context: context, promise: nil, flush: true)
+        if renegotiationRefused && !renegotiationReported && state == .open {
+            renegotiationReported = true
+            logger.warning("TLS renegotiation attempted; closing (RFC 9113 §9.2.1)", metadata: ["peer": "\(peer)"])
+            context.fireUserInboundEventTriggered(TLSRenegotiationAttempted())
+            let channel = context.channel
+            context.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        }
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {
