@@ -40,6 +40,7 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var pendingWrites: [(ByteBuffer, EventLoopPromise<Void>?)] = []
     var pendingFlush = false
     var peer = ""
+    static let maxHandshakeBacklog = 256 * 1024
     /// Set by OpenSSL's info callback when it refused a renegotiation.
     var renegotiationRefused = false
     var renegotiationReported = false
@@ -97,7 +98,17 @@ public final class TLSHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 offset += Int(written)
             }
         }
-        if state == .handshaking { handshake(context: context) }
+        if state == .handshaking {
+            handshake(context: context)
+            // The handshake needs a few records; a peer that piles bytes up behind an
+            // unfinished one is not doing TLS.
+            if state == .handshaking && h2shim_BIO_pending(networkIn) > Self.maxHandshakeBacklog {
+                logger.warning("TLS handshake failed: more than \(Self.maxHandshakeBacklog) octets pending", metadata: ["peer": "\(peer)"])
+                state = .closed
+                context.close(promise: nil)
+                return
+            }
+        }
         if state == .open { readPlaintext(context: context) }
         sendCiphertext(context: context, promise: nil, flush: true)
         if renegotiationRefused && !renegotiationReported && state == .open {
