@@ -208,6 +208,90 @@ struct EndToEndTests {
         }
     }
 
+    @Test func bufferingPerConnectionIsBounded() async throws {
+        // Many streams, no window: the connection's queued total stays under its budget.
+        let written = Box(0)
+        let handler: HTTPHandler = { _, response in
+            try await response.writeHead(status: 200)
+            let chunk = ByteBuffer(repeating: 0x63, count: 16 * 1024)
+            for _ in 0..<64 {  // 1 MiB per stream
+                try await response.write(chunk)
+                written.update { $0 += chunk.readableBytes }
+            }
+            try await response.finish()
+        }
+        try await withServer({ $0.http2.connection.limits.maxBufferedPerConnection = 512 * 1024 }, handler: handler) { _, port in
+            var configuration = ConnectionConfiguration.client()
+            configuration.settings.initialWindowSize = 0
+            configuration.returnsCreditAutomatically = false
+            let clientConfiguration = configuration
+            try await blocking {
+                let client = try H2TestClient(socket: try TestSocket(port: port), configuration: clientConfiguration)
+                for index in 0..<16 { _ = try client.request("GET", "/s\(index)") }
+                client.socket.setTimeout(0.3)
+                for _ in 0..<3 { _ = try? client.pump() }
+            }
+            try await Task.sleep(nanoseconds: 300_000_000)
+            // 512 KiB for the connection, plus at most one stream's queue and one write in
+            // flight per stream; far below the 16 MiB the handlers want to write.
+            #expect(written.value <= 512 * 1024 + 256 * 1024 + 16 * 64 * 1024)
+            #expect(written.value < 16 << 20)
+        }
+    }
+
+    @Test func http11RequestBodiesAreReadOnlyAsFastAsConsumed() async throws {
+        let release = Box(false)
+        let handler: HTTPHandler = { request, response in
+            while !release.value { try await Task.sleep(nanoseconds: 10_000_000) }
+            var total = 0
+            for try await chunk in request.body { total += chunk.readableBytes }
+            try await response.respond(status: 200, body: "got \(total)")
+        }
+        try await withServer(handler: handler) { _, port in
+            let total = 256 << 20
+            let socket = try await blocking { () -> TestSocket in
+                let socket = try TestSocket(port: port)
+                try socket.send("POST /up HTTP/1.1\r\nHost: x\r\nContent-Length: \(total)\r\n\r\n")
+                return socket
+            }
+            let sent = try await blocking { () -> Int in
+                socket.setTimeout(1)
+                let block = [UInt8](repeating: 9, count: 256 * 1024)
+                var sent = 0
+                while sent < total {
+                    let count = block.withUnsafeBytes { raw in
+                        Foundation.send(socket.fd, raw.baseAddress, min(raw.count, total - sent), Int32(MSG_NOSIGNAL))
+                    }
+                    if count <= 0 { break }  // the send timeout: we are held back
+                    sent += count
+                }
+                return sent
+            }
+            // The server stopped reading: what got through is kernel buffers and our 256 KiB
+            // backlog, not the whole body.
+            #expect(sent < 64 << 20)
+            release.value = true
+            let text = try await blocking { () -> String in
+                socket.setTimeout(10)
+                let block = [UInt8](repeating: 9, count: 256 * 1024)
+                var left = total - sent
+                while left > 0 {
+                    let count = min(left, block.count)
+                    try socket.send(Array(block.prefix(count)))
+                    left -= count
+                }
+                var all: [UInt8] = []
+                while !String(decoding: all, as: UTF8.self).hasSuffix("got \(total)") {
+                    let bytes = try socket.receive()
+                    if bytes.isEmpty { break }
+                    all += bytes
+                }
+                return String(decoding: all, as: UTF8.self)
+            }
+            #expect(text.hasSuffix("got \(total)"))
+        }
+    }
+
     @Test func aResetStreamCancelsItsHandler() async throws {
         let outcome = Box("")
         let handler: HTTPHandler = { _, response in
