@@ -81,6 +81,7 @@ extension Connection {
 
     /// Sends new settings of ours; they bind the peer once acknowledged (§6.5.3).
     public mutating func updateSettings(_ settings: HTTP2Settings, now: UInt64) {
+        guard !isClosed else { return }
         var settings = settings.sanitized(for: role, after: localSettings.latest)
         if role == .client { settings.enablePush = false }
         writer.writeSettings(localSettings.send(settings, now: now))
@@ -107,6 +108,7 @@ extension Connection {
 
     /// Sends a PING; its acknowledgement reports the round trip.
     public mutating func ping(now: UInt64) {
+        guard !isClosed else { return }
         let payload = nextPingPayload
         nextPingPayload &+= 1
         if pingsInFlight.count >= 16 { pingsInFlight.removeFirst() }
@@ -155,6 +157,7 @@ extension Connection {
         guard !isClosed else { return }
         let last = min(goAwaySent ?? StreamID.max, streams.highestPeerStreamID)
         goAwaySent = last
+        dropAllQueuedOutput()
         writer.writeGoAway(lastStreamID: last, errorCode: code, debugData: Array(reason.utf8.prefix(256)))
         phase = .failed
         closedReported = true

@@ -8,7 +8,7 @@ extension Connection {
     /// the output with queued DATA round robin up to `outputHighWater`. Write them to the
     /// transport in order.
     public mutating func drainOutput(_ body: (UnsafeRawBufferPointer) -> Void) {
-        serviceQueues()
+        if case .failed = phase {} else { serviceQueues() }
         if !clientPreface.isEmpty {
             var bytes = clientPreface
             bytes.append(contentsOf: writer.bytes)

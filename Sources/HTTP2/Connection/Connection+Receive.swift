@@ -5,7 +5,8 @@ extension Connection {
     /// A connection error is reported as `.connectionError` after GOAWAY was queued; the
     /// connection then reads nothing more.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: UInt64, _ handler: (ConnectionEvent) -> Void) {
-        if case .failed = phase { return }
+        // Once finished (a connection error, or GOAWAY with nothing left), read nothing more.
+        guard !isClosed else { return }
         lastActivity = now
         pollEvents(handler)
         var input = bytes
@@ -24,7 +25,7 @@ extension Connection {
         do throws(HTTP2Error) {
             while let result = try reader.nextFrame(from: &input) {
                 try process(result, now: now, handler)
-                if case .failed = phase { return }
+                if isClosed { return }
             }
         } catch {
             fail(error, handler)
@@ -179,6 +180,7 @@ extension Connection {
     /// The application consumed `octets` of a stream's DATA: return flow-control credit
     /// to the peer, batched (see `ReceiveWindow`).
     public mutating func consume(_ octets: Int, on stream: StreamID, now: UInt64) {
+        guard !isClosed else { return }
         consumeCredit(octets, on: stream, now: now)
     }
 

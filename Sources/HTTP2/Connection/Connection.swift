@@ -167,10 +167,26 @@ public struct Connection {
     mutating func fail(_ error: HTTP2Error, _ handler: (ConnectionEvent) -> Void) {
         if case .failed = phase { return }
         phase = .failed
+        dropAllQueuedOutput()
         let last = goAwaySent.map { min($0, streams.highestPeerStreamID) } ?? streams.highestPeerStreamID
         writer.writeGoAway(lastStreamID: last, errorCode: error.code, debugData: Array(error.reason.utf8.prefix(256)))
         goAwaySent = last
         handler(.connectionError(error))
+    }
+
+    /// After GOAWAY for an error or a close (§5.4.1, §6.8), queued DATA and trailers are
+    /// never sent: the output ends with the GOAWAY.
+    mutating func dropAllQueuedOutput() {
+        for index in readyHead..<ready.count {
+            let id = ready[index]
+            guard var record = streams[id] else { continue }
+            _ = record.outbound.removeAll()
+            record.scheduled = false
+            streams[id] = record
+        }
+        ready.removeAll()
+        readyHead = 0
+        bufferedTotal = 0
     }
 }
 

@@ -97,7 +97,13 @@ public struct FrameReader: Sendable {
     public mutating func nextFrame(from input: inout UnsafeRawBufferPointer) throws(HTTP2Error) -> FrameResult? {
         if let failure { throw failure }
         if bufferHandedOut {
-            buffer.removeAll(keepCapacity: 4 * (FrameHeader.size + FrameReader.defaultMaxFrameSize))
+            // The frame handed out last is done with. A copy of this reader may still hold
+            // it (its views stay valid until *its* next call): never clear shared memory.
+            if isKnownUniquelyReferenced(&buffer) {
+                buffer.removeAll(keepCapacity: 4 * (FrameHeader.size + FrameReader.defaultMaxFrameSize))
+            } else {
+                buffer = PartialFrameBuffer()
+            }
             bufferHandedOut = false
         }
         do {
