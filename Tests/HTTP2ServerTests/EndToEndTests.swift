@@ -52,6 +52,21 @@ struct EndToEndTests {
             #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count == 3)  // two responses, one connection
             #expect(text.contains("transfer-encoding: chunked"))
             #expect(text.contains("part 2;"))
+            // An HTTP/1.0 client gets a close-delimited body, not chunked coding.
+            let old = try await blocking { () -> String in
+                let socket = try TestSocket(port: port)
+                try socket.send("GET /x HTTP/1.0\r\n\r\n")
+                var all: [UInt8] = []
+                while true {
+                    let bytes = try socket.receive()
+                    if bytes.isEmpty { break }
+                    all += bytes
+                }
+                return String(decoding: all, as: UTF8.self)
+            }
+            #expect(old.hasPrefix("HTTP/1.0 200 OK"))
+            #expect(!old.contains("chunked"))
+            #expect(old.hasSuffix("part 0;part 1;part 2;"))
         }
     }
 

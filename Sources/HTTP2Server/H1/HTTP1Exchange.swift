@@ -72,6 +72,9 @@ final class HTTP1ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var current: HTTP1Exchange?
     var keepAlive = true
     var quiescing = false
+    /// The request's version, which the response head carries (an HTTP/1.0 client gets a
+    /// close-delimited body, not chunked coding).
+    var version = HTTPVersion.http1_1
     var readPending = false
     var idleTimer: Scheduled<Void>?
     var remoteAddress: String?
@@ -175,6 +178,7 @@ final class HTTP1ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func start(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         keepAlive = head.isKeepAlive && !quiescing
+        version = head.version.major == 1 && head.version.minor == 0 ? .http1_0 : .http1_1
         let body = BodySource(eventLoop: context.eventLoop)
         body.onConsumed = { [weak self] _ in
             guard let self, self.readPending, let context = self.context,
@@ -216,7 +220,7 @@ final class HTTP1ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
             let text = "internal server error\n"
             var headers = HTTPHeaders([("content-type", "text/plain"), ("content-length", String(text.utf8.count))])
             if !keepAlive { headers.add(name: "connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .internalServerError,
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .internalServerError,
                                                                  headers: headers))), promise: nil)
             if !exchange.isHeadRequest {
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: text)))), promise: nil)
@@ -251,7 +255,7 @@ final class HTTP1ServerHandler: ChannelDuplexHandler, RemovableChannelHandler {
                     }
                 }
                 if !keepAlive { fields.add(name: "connection", value: "close") }
-                let head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status),
+                let head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: status),
                                             headers: fields)
                 context.write(wrapOutboundOut(.head(head)), promise: nil)
                 exchange.headSent = true
