@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Builds the server-role conformance scenarios of Vectors/conformance (RFC 9113, RFC 7541).
+"""Builds the conformance scenarios of Vectors/conformance (RFC 9113, RFC 7541): the server-role
+files beside this script and the client-role files of client/ (our engine as the client, the
+scenario's octets being the server's).
 
 Every octet a scenario sends is produced here by independent code: frames by Python's
 `hyperframe` 6.1.0 (frames it refuses to build, the invalid ones, are packed by hand with
@@ -371,6 +373,8 @@ class Case:
 
 
 FILES = []
+# Files whose scenarios run in another role than the server's (default): filename -> role.
+ROLES = {}
 
 
 def section(filename, number, title):
@@ -2816,6 +2820,1542 @@ def section_hpack():
     c.expect(all_of(response(1), response(3), response(5), no_error()))
 
 
+# =======================================================================================
+# Client role: our engine is the client; every scenario octet is the server's.
+#
+# The runner drains the client's preface (checking it is the 24-octet magic and a SETTINGS
+# frame), sends the case's `requests`, then feeds each step's octets and performs the
+# step's own actions (`requests`, `data`, `reset`) after them. Expectations on events
+# (`response`, `response_data`, `stream_reset_event`...) look at what the connection
+# reported to the application; frame kinds look at what the client sent.
+
+CLIENT_DIR = "client"
+
+# Requests our client sends (as [name, value] pairs for the runner).
+C_GET = [(":method", "GET"), (":scheme", "https"), (":authority", "example.com"), (":path", "/")]
+C_POST = [(":method", "POST"), (":scheme", "https"), (":authority", "example.com"), (":path", "/upload")]
+C_HEAD = [(":method", "HEAD"), (":scheme", "https"), (":authority", "example.com"), (":path", "/")]
+
+# Responses the scenarios' server sends.
+OK = [(":status", "200")]
+OK_TEXT = [(":status", "200"), ("content-type", "text/plain")]
+
+# A response head from the static table only (RFC 7541 Appendix A: index 8 is :status 200).
+STATIC_200 = indexed(8)
+
+
+def req(fields=C_GET, end_stream=None, body=None, body_end_stream=None, trailers=None):
+    """A request for the runner to send with Connection.sendRequest (then sendData and
+    sendHeaders for `body` octets and `trailers`)."""
+    out = {"headers": [[name, value] for name, value in fields]}
+    if end_stream is not None:
+        out["end_stream"] = end_stream
+    if body is not None:
+        out["body"] = body
+    if body_end_stream is not None:
+        out["body_end_stream"] = body_end_stream
+    if trailers is not None:
+        out["trailers"] = [[name, value] for name, value in trailers]
+    return out
+
+
+def gets(count, fields=C_GET):
+    return [req(fields) for _ in range(count)]
+
+
+def resp(stream, status="200", end_stream=None, fields=None):
+    """Client role: the connection reported a response (interim ones too) on the stream."""
+    body = {"stream": stream}
+    if status is not None:
+        body["status"] = status
+    if end_stream is not None:
+        body["end_stream"] = end_stream
+    if fields is not None:
+        body["fields"] = [[name, value] for name, value in fields]
+    return {"response": body}
+
+
+def any_resp(stream):
+    return {"response": {"stream": stream}}
+
+
+def resp_data(stream, length=None, end_stream=None):
+    body = {"stream": stream}
+    if length is not None:
+        body["length"] = length
+    if end_stream is not None:
+        body["end_stream"] = end_stream
+    return {"response_data": body}
+
+
+def reset_event(stream=None, code=None, by_peer=None):
+    body = {}
+    if stream is not None:
+        body["stream"] = stream
+    if code is not None:
+        body["code"] = code
+    if by_peer is not None:
+        body["by_peer"] = by_peer
+    return {"stream_reset_event": body}
+
+
+def closed_event(stream):
+    return {"stream_closed_event": {"stream": stream}}
+
+
+def goaway_event(last_stream=None, code=None):
+    body = {}
+    if last_stream is not None:
+        body["last_stream"] = last_stream
+    if code is not None:
+        body["code"] = code
+    return {"goaway_event": body}
+
+
+def sent(stream, end_stream=None, fields=None):
+    """Request HEADERS (a field block holding :method) we sent on the stream."""
+    body = {"stream": stream}
+    if end_stream is not None:
+        body["end_stream"] = end_stream
+    if fields is not None:
+        body["fields"] = [[name, value] for name, value in fields]
+    return {"request_sent": body}
+
+
+def started(stream):
+    return {"request_started": {"stream": stream}}
+
+
+def queued(count):
+    return {"queued": {"count": count}}
+
+
+def max_open(count):
+    return {"max_open_streams": {"count": count}}
+
+
+def rejected(count=None):
+    return {"request_rejected": {} if count is None else {"count": count}}
+
+
+def credit(stream, at_least):
+    return {"window_credit": {"stream": stream, "at_least": at_least}}
+
+
+def data_end(stream):
+    """A DATA frame we sent on the stream with END_STREAM."""
+    return {"data": {"stream": stream, "end_stream": True}}
+
+
+def data_all(length):
+    """The DATA octets we sent, on every stream, add up to `length`."""
+    return {"data_total": {"length": length}}
+
+
+def connection_error_event(code=None):
+    return {"connection_error_event": {} if code is None else {"code": code}}
+
+
+def client_stream_error(stream, code):
+    """RFC 9113 §5.4.2 stream error: RST_STREAM with the code and the reset reported to the
+    application; or (§5.4.1) a connection error with that code."""
+    return any_of(all_of(rst(stream, code), reset_event(stream, code, by_peer=False)),
+                  connection_error(code))
+
+
+def conn_error(code):
+    """A connection error: GOAWAY with the code, closed, and the error reported."""
+    return all_of(connection_error(code), connection_error_event(code))
+
+
+def malformed_response(stream):
+    """RFC 9113 §8.1.1: a malformed response is a stream error PROTOCOL_ERROR, and a client
+    MUST NOT accept it."""
+    return all_of(client_stream_error(stream, "PROTOCOL_ERROR"), not_(any_resp(stream)))
+
+
+class ClientCase(Case):
+    """A client scenario: the steps hold the server's octets."""
+
+    def __init__(self, cid, title, rfc, requests=None, client_settings=None, client_config=None,
+                 server_header_table_size=None):
+        super().__init__(cid, title, rfc)
+        if client_settings:
+            self.options["client_settings"] = client_settings
+        if client_config:
+            self.options["client_config"] = client_config
+        if server_header_table_size is not None:
+            self.options["server_header_table_size"] = server_header_table_size
+        if requests:
+            self.options["requests"] = requests
+
+    def headers(self, stream, fields=OK, end_stream=True, end_headers=True, pad=None, prio=None, extra=b""):
+        return headers_frame(stream, self.block(fields) + extra, end_stream, end_headers, pad, prio)
+
+    def step(self, *parts, requests=None, data=None, reset=None, expect=None, note=None, setup=False):
+        entry = {}
+        if parts:
+            entry["send"] = b"".join(parts).hex()
+        if requests:
+            entry["requests"] = requests
+        if data:
+            entry["data"] = [{"stream": s, "length": n, "end_stream": e} for s, n, e in data]
+        if reset:
+            entry["reset"] = [{"stream": s, "code": code} for s, code in reset]
+        if note:
+            entry["note"] = note
+        if setup:
+            entry["setup"] = True
+        if expect is not None:
+            entry["expect"] = expect
+        self.steps.append(entry)
+        return self
+
+    def handshake(self, pairs=(), note=None, setup=True):
+        """The server's preface SETTINGS and its ACK of the client's SETTINGS."""
+        return self.step(settings(pairs), settings_ack(), setup=setup,
+                         note=note or "server preface SETTINGS, ACK of the client's SETTINGS")
+
+
+def client_section(filename, number, title):
+    cases = []
+    FILES.append((f"{CLIENT_DIR}/{filename}", number, title, cases))
+    ROLES[f"{CLIENT_DIR}/{filename}"] = "client"
+    return cases
+
+
+def client_counter(prefix, cases):
+    def make(title, rfc, **options):
+        case = ClientCase(f"client/{prefix}/{len(cases) + 1}", title, rfc, **options)
+        cases.append(case)
+        return case
+    return make
+
+
+# ---------------------------------------------------------------------------------------
+# §3.4 The server connection preface
+
+def client_section_3():
+    cases = client_section("3-starting.json", "3", "Starting HTTP/2, client role: the server's preface (RFC 9113 §3.4)")
+    new = client_counter("3.4", cases)
+    first = ("The server connection preface consists of a potentially empty SETTINGS frame (Section 6.5) that MUST "
+             "be the first frame the server sends in the HTTP/2 connection. ... Clients and servers MUST treat an "
+             "invalid connection preface as a connection error (Section 5.4.1) of type PROTOCOL_ERROR.")
+
+    c = new("the client preface: the 24 octets, then SETTINGS",
+            "That is, the connection preface starts with the string \"PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n\". This "
+            "sequence MUST be followed by a SETTINGS frame (Section 6.5), which MAY be empty. [the runner checks "
+            "the octets before any step]")
+    c.handshake(setup=False)
+    c.expect(all_of({"first_frame": {"type": "SETTINGS", "ack": False}}, settings_acks(1), no_error()))
+
+    c = new("an empty SETTINGS is a valid server preface, acknowledged",
+            "The SETTINGS frames received from a peer as part of the connection preface MUST be acknowledged "
+            "(see Section 6.5.3) after sending the connection preface.", requests=[req()])
+    c.step(settings(), note="empty server SETTINGS")
+    c.step(c.headers(1, OK_TEXT), note="the response")
+    c.expect(all_of(settings_acks(1), resp(1, "200", end_stream=True), no_error()))
+
+    c = new("requests may leave before the server's preface arrives",
+            "To avoid unnecessary latency, clients are permitted to send additional frames to the server "
+            "immediately after sending the client connection preface, without waiting to receive the server "
+            "connection preface.", requests=gets(2))
+    c.handshake()
+    c.step(c.headers(1), c.headers(3))
+    c.expect(all_of(sent(1, end_stream=True), sent(3, end_stream=True), resp(1), resp(3), no_error()))
+
+    c = new("the server's SETTINGS split over two reads",
+            "The server connection preface consists of a potentially empty SETTINGS frame (Section 6.5) [a frame "
+            "may arrive in pieces]", requests=[req()])
+    preface = settings([(MAX_CONCURRENT_STREAMS, 100), (INITIAL_WINDOW_SIZE, 65535)])
+    c.step(preface[:7], expect=no_frames(), note="the first 7 octets")
+    c.step(preface[7:], settings_ack(), c.headers(1))
+    c.expect(all_of(settings_acks(1), resp(1), no_error()))
+
+    c = new("the preface SETTINGS and a response in one read",
+            "Upon receiving the SETTINGS frame, the client is expected to honor any settings established.",
+            requests=[req()])
+    c.step(settings([(MAX_FRAME_SIZE, 32768)]), settings_ack(), c.headers(1, OK_TEXT, end_stream=False),
+           data(1, b"hello", end_stream=True))
+    c.expect(all_of(settings_acks(1), resp(1), resp_data(1, 5, end_stream=True), no_error()))
+
+    for label, frame in (("PING", ping(rand_bytes(8))),
+                         ("a response HEADERS", None),
+                         ("a SETTINGS ACK", settings_ack()),
+                         ("WINDOW_UPDATE", window_update(0, 1000)),
+                         ("GOAWAY", goaway(0, "NO_ERROR"))):
+        c = new(f"{label} instead of the server's SETTINGS", first, requests=[req()])
+        c.step(frame if frame is not None else c.headers(1))
+        c.expect(all_of(conn_error("PROTOCOL_ERROR"), not_(any_resp(1))))
+
+    c = new("an HTTP/1.1 answer instead of the server's preface", first, requests=[req()])
+    c.step(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+    c.expect(any_of(conn_error("PROTOCOL_ERROR"), all_of(closed(), not_(goaway_any()))))
+
+
+# ---------------------------------------------------------------------------------------
+# §4 Frames
+
+def client_section_4():
+    cases = client_section("4-frames.json", "4", "HTTP frames, client role (RFC 9113 §4.1, §4.2)")
+    new = client_counter("4.1", cases)
+
+    c = new("a frame of unknown type on the connection is ignored",
+            "Implementations MUST ignore and discard frames of unknown types.", requests=[req()])
+    c.handshake()
+    c.step(extension(0x2b, 0, 0, rand_bytes(12)), c.headers(1))
+    c.expect(all_of(resp(1), no_error()))
+
+    c = new("a frame of unknown type inside a response is ignored",
+            "Implementations MUST ignore and discard frames of unknown types.", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK_TEXT, end_stream=False), extension(0xee, 1, 0xff, b"ignore me"),
+           data(1, b"body", end_stream=True))
+    c.expect(all_of(resp(1), resp_data(1, 4, end_stream=True), no_error()))
+
+    c = new("undefined flags on a response are ignored",
+            "Flags that have no defined semantics for a particular frame type MUST be ignored and MUST be left "
+            "unset (0x00) when sending.", requests=[req()])
+    c.handshake()
+    c.step(with_flags(c.headers(1, OK_TEXT, end_stream=False), 0x02 | 0x10 | 0x40),
+           with_flags(data(1, b"body", end_stream=True), 0x02 | 0x04 | 0x20))
+    c.expect(all_of(resp(1), resp_data(1, 4, end_stream=True), no_error()))
+
+    c = new("the reserved bit on a response's frames is ignored",
+            "The semantics of this bit are undefined, and the bit MUST remain unset (0x00) when sending and MUST "
+            "be ignored when receiving.", requests=[req()])
+    c.handshake()
+    c.step(with_reserved_bit(c.headers(1, OK_TEXT, end_stream=False)), with_reserved_bit(data(1, b"body", True)))
+    c.expect(all_of(resp(1), resp_data(1, 4, end_stream=True), no_error()))
+
+    c = new("the client's frames are clean",
+            "Flags that have no defined semantics for a particular frame type MUST be ignored and MUST be left "
+            "unset (0x00) when sending. ... the bit MUST remain unset (0x00) when sending",
+            requests=[req(C_POST, body=20000, trailers=[("x-checksum", "0")])])
+    c.handshake()
+    c.step(ping(rand_bytes(8)), window_update(0, 100000), window_update(1, 100000), c.headers(1))
+    c.expect(all_of({"clean_frames": {}}, {"known_codes": {}}, data_total(1, 20000)))
+
+    new = client_counter("4.2", cases)
+    c = new("request DATA frames respect the server's SETTINGS_MAX_FRAME_SIZE (initial value)",
+            "An endpoint MUST NOT send a frame if it exceeds the size defined in SETTINGS_MAX_FRAME_SIZE. [the "
+            "initial value is 2^14 (16,384) octets]", requests=[req(C_POST, body=40000)])
+    c.handshake()
+    c.step(c.headers(1))
+    c.expect(all_of({"max_frame_length": {"length": 16384}}, data_total(1, 40000), data_frame(1, 40000 - 2 * 16384, True)))
+
+    c = new("response DATA above SETTINGS_MAX_FRAME_SIZE",
+            "An endpoint MUST send an error code of FRAME_SIZE_ERROR if a frame exceeds the size defined in "
+            "SETTINGS_MAX_FRAME_SIZE ... A frame size error in a frame that could alter the state of the entire "
+            "connection MUST be treated as a connection error (Section 5.4.1)", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK, end_stream=False), data(1, bytes(16385), end_stream=True))
+    c.expect(all_of(client_stream_error(1, "FRAME_SIZE_ERROR"), not_(resp_data(1))))
+
+    c = new("response HEADERS above SETTINGS_MAX_FRAME_SIZE",
+            "A frame size error in a frame that could alter the state of the entire connection MUST be treated "
+            "as a connection error (Section 5.4.1); this includes any frame carrying a field block (Section 4.3)",
+            requests=[req()])
+    c.handshake()
+    c.step(headers_frame(1, STATIC_200 + literal("without", "x" * 16400, name="x-big")))
+    c.expect(conn_error("FRAME_SIZE_ERROR"))
+
+
+# ---------------------------------------------------------------------------------------
+# §5.1 Stream states, §5.1.1 identifiers, §5.1.2 concurrency
+
+def client_section_5_1():
+    cases = client_section("5.1-stream-states.json", "5.1", "Stream states, client role (RFC 9113 §5.1)")
+    new = client_counter("5.1", cases)
+    idle = ("Receiving any frame other than HEADERS or PRIORITY on a stream in this state MUST be treated as a "
+            "connection error (Section 5.4.1) of type PROTOCOL_ERROR.")
+    server_idle = ("If this stream is initiated by the server, as described in Section 5.1.1, then receiving a "
+                   "HEADERS frame MUST also be treated as a connection error (Section 5.4.1) of type "
+                   "PROTOCOL_ERROR.")
+
+    c = new("HEADERS from the server on idle stream 2", server_idle)
+    c.handshake()
+    c.step(c.headers(2))
+    c.expect(all_of(conn_error("PROTOCOL_ERROR"), not_(any_resp(2))))
+
+    c = new("HEADERS from the server on idle stream 2 while a request is open", server_idle, requests=[req()])
+    c.handshake()
+    c.step(c.headers(2, OK, end_stream=False))
+    c.expect(all_of(conn_error("PROTOCOL_ERROR"), not_(any_resp(2))))
+
+    c = new("HEADERS from the server on idle stream 1 (no request sent)",
+            "Streams initiated by a client MUST use odd-numbered stream identifiers ... An endpoint that receives "
+            "an unexpected stream identifier MUST respond with a connection error (Section 5.4.1) of type "
+            "PROTOCOL_ERROR. [§5.1.1]")
+    c.handshake()
+    c.step(c.headers(1))
+    c.expect(all_of(conn_error("PROTOCOL_ERROR"), not_(any_resp(1))))
+
+    for label, frame in (("DATA on idle stream 1", data(1, b"early", end_stream=True)),
+                         ("DATA on idle stream 2", data(2, b"pushed?")),
+                         ("RST_STREAM on idle stream 1", rst_stream(1, "CANCEL")),
+                         ("WINDOW_UPDATE on idle stream 3", window_update(3, 100))):
+        c = new(label, idle + (" [§6.4: If a RST_STREAM frame identifying an idle stream is received, the "
+                               "recipient MUST treat this as a connection error (Section 5.4.1) of type "
+                               "PROTOCOL_ERROR.]" if "RST" in label else ""),
+                requests=[req()] if "3" in label else None)
+        c.handshake()
+        c.step(frame)
+        c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("PRIORITY on an idle stream is allowed",
+            "Note that PRIORITY can be sent and received in any stream state.")
+    c.handshake()
+    c.step(priority(5, depends_on=0, weight=31))
+    c.expect(c.liveness())
+
+    c = new("half-closed (local): the whole response is received",
+            "half-closed (local): ... An endpoint can receive any type of frame in this state. ... A stream "
+            "transitions from this state to \"closed\" when a frame is received with the END_STREAM flag set",
+            requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK_TEXT, end_stream=False), data(1, b"first "), data(1, b"second", end_stream=True))
+    c.expect(all_of(sent(1, end_stream=True), resp(1, end_stream=False), resp_data(1, 12, end_stream=True),
+                    closed_event(1), no_error()))
+
+    half_remote = ("half-closed (remote): ... If an endpoint receives additional frames, other than "
+                   "WINDOW_UPDATE, PRIORITY, or RST_STREAM, for a stream that is in this state, it MUST respond "
+                   "with a stream error (Section 5.4.2) of type STREAM_CLOSED.")
+    c = new("half-closed (remote): DATA after the response ended", half_remote,
+            requests=[req(C_POST, end_stream=False)])
+    c.handshake()
+    c.step(c.headers(1), note="a complete response while the request is still open",
+           expect=all_of(resp(1, end_stream=True), no_error()))
+    c.step(data(1, b"late", end_stream=True))
+    c.expect(all_of(client_stream_error(1, "STREAM_CLOSED"), not_(resp_data(1))))
+
+    c = new("half-closed (remote): HEADERS after the response ended", half_remote,
+            requests=[req(C_POST, end_stream=False)])
+    c.handshake()
+    c.step(c.headers(1), expect=resp(1, end_stream=True))
+    c.step(c.headers(1, [("x-trailer", "late")]))
+    c.expect(all_of(client_stream_error(1, "STREAM_CLOSED"), not_({"trailers": {"stream": 1}})))
+
+    c = new("half-closed (remote): WINDOW_UPDATE is allowed and the request can still be sent",
+            "A stream that is \"half-closed (remote)\" can be used by the endpoint to send frames of any type. In "
+            "this state, the endpoint continues to observe advertised stream-level flow-control limits",
+            requests=[req(C_POST, end_stream=False)])
+    c.handshake()
+    c.step(c.headers(1), window_update(1, 1000), priority(1, weight=7), data=[(1, 10, True)])
+    c.expect(all_of(resp(1, end_stream=True), data_frame(1, 10, end_stream=True), no_error()))
+
+    c = new("a second response on a closed stream is not delivered",
+            "closed: ... An endpoint MAY treat receipt of any other type of frame on a closed stream as a "
+            "connection error (Section 5.4.1) of type STREAM_CLOSED ... An endpoint can perform this minimal "
+            "processing for all streams that are in the \"closed\" state. [minimal processing: HPACK state "
+            "updated]", requests=gets(2))
+    c.handshake()
+    c.step(c.headers(1), setup=True, expect=resp(1, end_stream=True), note="stream 1 complete: closed")
+    c.step(c.headers(1, [(":status", "200"), ("x-late", "abc")]), note="HEADERS on the closed stream 1",
+           expect=not_(any_resp(1)))
+    c.step(c.headers(3, [(":status", "200"), ("x-late", "abc")]), note="stream 3 reuses the dynamic table entry")
+    c.expect(any_of(conn_error("STREAM_CLOSED"), conn_error("PROTOCOL_ERROR"),
+                    all_of(resp(3, fields=[("x-late", "abc")]), not_(goaway_any()))))
+
+    c = new("frames on a stream the client reset are discarded, HPACK stays in step",
+            "An endpoint that sends a RST_STREAM frame on a stream that is in the \"open\" or \"half-closed "
+            "(local)\" state could receive any type of frame. ... An endpoint MUST minimally process and then "
+            "discard any frames it receives in this state. This means updating header compression state for "
+            "HEADERS and PUSH_PROMISE frames.", requests=gets(2))
+    c.handshake()
+    c.step(reset=[(1, "CANCEL")], expect=rst(1, "CANCEL"), note="the client cancels stream 1", setup=True)
+    c.step(c.headers(1, [(":status", "200"), ("x-cached", "one")], end_stream=False), data(1, b"discarded"),
+           data(1, b"", end_stream=True), note="the server had already answered", expect=not_(any_resp(1)))
+    c.step(c.headers(3, [(":status", "200"), ("x-cached", "one")]))
+    c.expect(all_of(resp(3, fields=[("x-cached", "one")]), not_(resp_data(1)), no_error(),
+                    not_(frame_of("GOAWAY"))))
+
+    c = new("DATA on a stream the client reset still counts toward the connection window",
+            "Additionally, the content of DATA frames counts toward the connection flow-control window. [so the "
+            "client returns that credit, at least half of it here, or the connection stalls]",
+            requests=gets(2), client_config={"connection_window": 65535})
+    c.handshake()
+    c.step(reset=[(1, "CANCEL")], expect=rst(1, "CANCEL"), setup=True)
+    c.step(c.headers(1, OK, end_stream=False), data(1, bytes(16384)), data(1, bytes(16384)),
+           data(1, bytes(16384)), note="49,152 of the 65,535 octets of the connection window",
+           expect=credit(0, 32768))
+    c.step(c.headers(3, OK, end_stream=False), data(3, bytes(16384)), data(3, bytes(16384)),
+           data(3, bytes(16383), end_stream=True), note="49,151 octets: within the window only with that credit")
+    c.expect(all_of(resp(3), resp_data(3, 49151, end_stream=True), no_error()))
+
+
+def client_section_5_1_1():
+    cases = client_section("5.1.1-stream-ids.json", "5.1.1", "Stream identifiers, client role (RFC 9113 §5.1.1)")
+    new = client_counter("5.1.1", cases)
+    unexpected = ("Streams initiated by a client MUST use odd-numbered stream identifiers; those initiated by the "
+                  "server MUST use even-numbered stream identifiers. ... An endpoint that receives an unexpected "
+                  "stream identifier MUST respond with a connection error (Section 5.4.1) of type PROTOCOL_ERROR.")
+
+    c = new("requests use odd, increasing stream identifiers",
+            "Streams initiated by a client MUST use odd-numbered stream identifiers ... The identifier of a newly "
+            "established stream MUST be numerically greater than all streams that the initiating endpoint has "
+            "opened or reserved.", requests=gets(3))
+    c.handshake()
+    c.step(c.headers(1), c.headers(3), c.headers(5), requests=gets(1))
+    c.expect(all_of({"order": [sent(1), sent(3), sent(5), sent(7)]}, not_(frame_of("HEADERS", 2))))
+
+    c = new("a stream identifier is not reused after its stream closed",
+            "Stream identifiers cannot be reused.", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1), requests=[req()])
+    c.expect(all_of(resp(1), sent(3), no_error()))
+
+    c = new("a response on a client stream above every request sent", unexpected, requests=[req()])
+    c.handshake()
+    c.step(c.headers(3))
+    c.expect(all_of(conn_error("PROTOCOL_ERROR"), not_(any_resp(3))))
+
+    c = new("HEADERS on an even stream the server never reserved", unexpected, requests=[req()])
+    c.handshake()
+    c.step(c.headers(4, OK, end_stream=False))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("DATA on an even stream the server never reserved", unexpected, requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK, end_stream=False), data(2, b"stray"))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("queued requests leave in increasing stream order",
+            "The identifier of a newly established stream MUST be numerically greater than all streams that the "
+            "initiating endpoint has opened or reserved.")
+    c.handshake([(MAX_CONCURRENT_STREAMS, 1)])
+    c.step(requests=gets(3), note="three requests, one slot")
+    c.step(c.headers(1))
+    c.step(c.headers(3))
+    c.step(c.headers(5))
+    c.expect(all_of({"order": [sent(1), sent(3), sent(5)]}, resp(5), no_error()))
+
+
+def client_section_5_1_2():
+    cases = client_section("5.1.2-concurrency.json", "5.1.2", "Stream concurrency, client role (RFC 9113 §5.1.2)")
+    new = client_counter("5.1.2", cases)
+    limit = ("Endpoints MUST NOT exceed the limit set by their peer. [Streams that are in the \"open\" state or in "
+             "either of the \"half-closed\" states count toward the maximum number of streams that an endpoint is "
+             "permitted to open.]")
+
+    c = new("10 requests under a limit of 3: 3 HEADERS leave", limit)
+    c.handshake([(MAX_CONCURRENT_STREAMS, 3)])
+    c.step(requests=gets(10))
+    c.expect(all_of(sent(1), sent(3), sent(5), not_(sent(7)), queued(7), max_open(3), no_error()))
+
+    c = new("a response that ends a stream lets the next request start", limit)
+    c.handshake([(MAX_CONCURRENT_STREAMS, 3)])
+    c.step(requests=gets(10), expect=all_of(not_(sent(7)), queued(7)))
+    c.step(c.headers(1))
+    c.expect(all_of(resp(1), started(7), sent(7), not_(sent(9)), queued(6), max_open(3)))
+
+    c = new("10 requests under a limit of 3 all complete, never more than 3 open", limit)
+    c.handshake([(MAX_CONCURRENT_STREAMS, 3)])
+    c.step(requests=gets(10))
+    for stream in range(1, 20, 2):
+        c.step(c.headers(stream, OK_TEXT, end_stream=False), data(stream, b"done", end_stream=True))
+    c.expect(all_of(max_open(3), queued(0), resp(19), resp_data(19, 4, end_stream=True), started(19), no_error()))
+
+    c = new("a limit lowered mid-connection: open streams complete, new ones wait",
+            limit + " An endpoint that wishes to reduce the value of SETTINGS_MAX_CONCURRENT_STREAMS to a value "
+            "that is below the current number of open streams can either close streams that exceed the new value "
+            "or allow streams to complete.")
+    c.handshake([(MAX_CONCURRENT_STREAMS, 5)])
+    c.step(requests=gets(5), expect=all_of(sent(9), queued(0)))
+    c.step(settings([(MAX_CONCURRENT_STREAMS, 2)]), requests=gets(3), note="limit 2 with 5 open; 3 more requests",
+           expect=all_of(settings_acks(1), not_(sent(11)), queued(3)))
+    c.step(c.headers(1), c.headers(3), c.headers(5), note="3 streams end: 2 remain open, at the limit",
+           expect=all_of(not_(sent(11)), queued(3)))
+    c.step(c.headers(7), note="1 open: one request starts", expect=all_of(sent(11), not_(sent(13)), queued(2)))
+    c.step(c.headers(9), c.headers(11))
+    c.expect(all_of(sent(13), sent(15), queued(0), no_error()))
+
+    c = new("SETTINGS_MAX_CONCURRENT_STREAMS of 0: requests wait until it is raised",
+            "A zero value does prevent the creation of new streams; however, this can also happen for any limit "
+            "that is exhausted with active streams. [§6.5.2] " + limit)
+    c.handshake([(MAX_CONCURRENT_STREAMS, 0)])
+    c.step(requests=gets(2), expect=all_of(not_(frame_of("HEADERS")), queued(2)))
+    c.step(settings([(MAX_CONCURRENT_STREAMS, 1)]))
+    c.expect(all_of(started(1), sent(1), not_(sent(3)), queued(1)))
+
+    c = new("a raised limit starts queued requests at once", limit)
+    c.handshake([(MAX_CONCURRENT_STREAMS, 1)])
+    c.step(requests=gets(3), expect=all_of(sent(1), not_(sent(3))))
+    c.step(settings([(MAX_CONCURRENT_STREAMS, 3)]))
+    c.expect(all_of(sent(3), sent(5), queued(0), max_open(3)))
+
+    c = new("a stream the client resets frees its slot",
+            "A stream also enters the \"closed\" state after an endpoint either sends or receives a RST_STREAM "
+            "frame. " + limit)
+    c.handshake([(MAX_CONCURRENT_STREAMS, 1)])
+    c.step(requests=gets(2), expect=not_(sent(3)))
+    c.step(reset=[(1, "CANCEL")])
+    c.expect(all_of({"order": [rst(1, "CANCEL"), sent(3)]}, max_open(1)))
+
+    c = new("a stream the server resets frees its slot",
+            "A stream also enters the \"closed\" state after an endpoint either sends or receives a RST_STREAM "
+            "frame. " + limit)
+    c.handshake([(MAX_CONCURRENT_STREAMS, 1)])
+    c.step(requests=gets(2), expect=not_(sent(3)))
+    c.step(rst_stream(1, "INTERNAL_ERROR"))
+    c.expect(all_of(reset_event(1, "INTERNAL_ERROR", by_peer=True), sent(3), max_open(1), not_(frame_of("RST_STREAM"))))
+
+    c = new("half-closed (local) streams count until the response ends", limit)
+    c.handshake([(MAX_CONCURRENT_STREAMS, 1)])
+    c.step(requests=gets(2))
+    c.step(c.headers(1, OK, end_stream=False), expect=all_of(resp(1), not_(sent(3))))
+    c.step(data(1, b"end", end_stream=True))
+    c.expect(all_of(sent(3), max_open(1)))
+
+    c = new("requests sent before the server's SETTINGS and refused are reported",
+            "Initially, there is no limit to this value. [§6.5.2] ... An endpoint that receives a HEADERS frame "
+            "that causes its advertised concurrent stream limit to be exceeded MUST treat this as a stream error "
+            "(Section 5.4.2) of type PROTOCOL_ERROR or REFUSED_STREAM. The choice of error code determines "
+            "whether the endpoint wishes to enable automatic retry", requests=gets(3))
+    c.handshake([(MAX_CONCURRENT_STREAMS, 1)], setup=False)
+    c.step(rst_stream(3, "REFUSED_STREAM"), rst_stream(5, "REFUSED_STREAM"), c.headers(1))
+    c.expect(all_of(sent(5), reset_event(3, "REFUSED_STREAM", by_peer=True),
+                    reset_event(5, "REFUSED_STREAM", by_peer=True), resp(1), no_error()))
+
+    c = new("a limit of 100 lets 100 requests go at once",
+            "It is recommended that this value be no smaller than 100, so as to not unnecessarily limit "
+            "parallelism. " + limit)
+    c.handshake([(MAX_CONCURRENT_STREAMS, 100)])
+    c.step(requests=gets(101))
+    c.expect(all_of(sent(199), not_(sent(201)), queued(1), max_open(100)))
+
+
+# ---------------------------------------------------------------------------------------
+# §5.3 priority signals, RFC 9218 §7.1
+
+def client_section_5_3():
+    cases = client_section("5.3-priority.json", "5.3", "Priority signals, client role (RFC 9113 §5.3, §6.3; RFC 9218 §7.1)")
+    new = client_counter("5.3", cases)
+
+    c = new("PRIORITY from the server on an open stream is ignored",
+            "Note that PRIORITY can be sent and received in any stream state. [§5.3.2: priority signals ... can "
+            "be ignored]", requests=[req()])
+    c.handshake()
+    c.step(priority(1, depends_on=0, weight=200), c.headers(1))
+    c.expect(all_of(resp(1), no_error()))
+
+    c = new("PRIORITY with a length of 4 octets",
+            "A PRIORITY frame with a length other than 5 octets MUST be treated as a stream error (Section 5.4.2) "
+            "of type FRAME_SIZE_ERROR. [§6.3]", requests=[req()])
+    c.handshake()
+    c.step(raw(PRIORITY, 0, 1, b"\x00\x00\x00\x00"))
+    c.expect(client_stream_error(1, "FRAME_SIZE_ERROR"))
+
+    c = new("PRIORITY on stream 0",
+            "If a PRIORITY frame is received with a stream identifier of 0x00, the recipient MUST respond with a "
+            "connection error (Section 5.4.1) of type PROTOCOL_ERROR. [§6.3]")
+    c.handshake()
+    c.step(raw(PRIORITY, 0, 0, struct.pack(">IB", 1, 15)))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    new = client_counter("rfc9218-7.1", cases)
+    c = new("PRIORITY_UPDATE received by a client",
+            "RFC 9218 §7.1: PRIORITY_UPDATE frames are sent by clients on the control stream ... If a client "
+            "receives a PRIORITY_UPDATE frame, it MUST respond with a connection error of type PROTOCOL_ERROR.",
+            requests=[req()])
+    c.handshake()
+    c.step(extension(0x10, 0, 0, struct.pack(">I", 1) + b"u=1, i"))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("PRIORITY_UPDATE about an idle stream received by a client",
+            "RFC 9218 §7.1: If a client receives a PRIORITY_UPDATE frame, it MUST respond with a connection error "
+            "of type PROTOCOL_ERROR.")
+    c.handshake()
+    c.step(extension(0x10, 0, 0, struct.pack(">I", 7) + b"u=5"))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+
+# ---------------------------------------------------------------------------------------
+# §6 Frame definitions
+
+def client_section_6_1():
+    cases = client_section("6.1-data.json", "6.1", "DATA, client role (RFC 9113 §6.1)")
+    new = client_counter("6.1", cases)
+
+    c = new("DATA on stream 0",
+            "DATA frames MUST be associated with a stream. If a DATA frame is received whose Stream Identifier "
+            "field is 0x00, the recipient MUST respond with a connection error (Section 5.4.1) of type "
+            "PROTOCOL_ERROR.", requests=[req()])
+    c.handshake()
+    c.step(raw(DATA, 0, 0, b"zero"))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("padded response DATA: the padding is not content",
+            "Padding octets MUST be set to zero when sending. [the Pad Length and padding are not part of the "
+            "content]", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK_TEXT, end_stream=False), data(1, b"padded body", end_stream=True, pad=20))
+    c.expect(all_of(resp(1), resp_data(1, 11, end_stream=True), no_error()))
+
+    c = new("DATA padding as long as the payload",
+            "If the length of the padding is the length of the frame payload or greater, the recipient MUST treat "
+            "this as a connection error (Section 5.4.1) of type PROTOCOL_ERROR.", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK, end_stream=False), raw(DATA, PADDED, 1, bytes([4]) + b"abc"))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("DATA before the response HEADERS",
+            "A malformed request or response is one that is an otherwise valid sequence of HTTP/2 frames but is "
+            "invalid due to the presence of extraneous frames ... [§8.1: a response is HEADERS, then DATA] "
+            "Malformed requests or responses that are detected MUST be treated as a stream error (Section 5.4.2) "
+            "of type PROTOCOL_ERROR. ... Clients MUST NOT accept a malformed response.", requests=[req()])
+    c.handshake()
+    c.step(data(1, b"no head yet"), c.headers(1))
+    c.expect(all_of(client_stream_error(1, "PROTOCOL_ERROR"), not_(resp_data(1)), not_(any_resp(1))))
+
+    c = new("DATA between an interim response and the final response",
+            "An HTTP message (request or response) consists of: 1. one HEADERS frame ... containing the header "
+            "section, 2. zero or more DATA frames containing the message content [§8.1: interim responses precede "
+            "the HEADERS frame containing a final response; content comes after it] ... A malformed request or "
+            "response is one that is an otherwise valid sequence of HTTP/2 frames but is invalid due to the "
+            "presence of extraneous frames ... Clients MUST NOT accept a malformed response.", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "103")], end_stream=False), data(1, b"too early"), c.headers(1))
+    c.expect(all_of(client_stream_error(1, "PROTOCOL_ERROR"), not_(resp_data(1)), not_(resp(1, "200"))))
+
+
+def client_section_6_2():
+    cases = client_section("6.2-headers.json", "6.2", "HEADERS, client role (RFC 9113 §6.2)")
+    new = client_counter("6.2", cases)
+
+    c = new("HEADERS on stream 0",
+            "If a HEADERS frame is received whose Stream Identifier field is 0x00, the recipient MUST respond with "
+            "a connection error (Section 5.4.1) of type PROTOCOL_ERROR.", requests=[req()])
+    c.handshake()
+    c.step(raw(HEADERS, END_STREAM | END_HEADERS, 0, STATIC_200))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("a padded response HEADERS",
+            "The HEADERS frame can include padding. Padding fields and flags are identical to those defined for "
+            "DATA frames (Section 6.1).", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK_TEXT, pad=17))
+    c.expect(all_of(resp(1, fields=[("content-type", "text/plain")]), no_error()))
+
+    c = new("a response HEADERS with the PRIORITY flag",
+            "PRIORITY (0x20): When set, the PRIORITY flag signals that the Exclusive, Stream Dependency, and "
+            "Weight fields are present. [their values may be ignored, §5.3.2]", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK_TEXT, prio=(0, 100, False)))
+    c.expect(all_of(resp(1), no_error()))
+
+    c = new("HEADERS padding as long as the field block",
+            "Padding that exceeds the size remaining for the field block fragment MUST be treated as a "
+            "PROTOCOL_ERROR.", requests=[req()])
+    c.handshake()
+    c.step(raw(HEADERS, END_STREAM | END_HEADERS | PADDED, 1, bytes([2]) + STATIC_200))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+
+def client_section_6_4():
+    cases = client_section("6.4-rst-stream.json", "6.4", "RST_STREAM, client role (RFC 9113 §6.4)")
+    new = client_counter("6.4", cases)
+
+    c = new("RST_STREAM from the server is reported, not answered",
+            "The RST_STREAM frame fully terminates the referenced stream and causes it to enter the \"closed\" "
+            "state. ... To avoid looping, an endpoint MUST NOT send a RST_STREAM in response to a RST_STREAM "
+            "frame. [§5.4.2]", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK, end_stream=False), rst_stream(1, "CANCEL"))
+    c.expect(all_of(resp(1), reset_event(1, "CANCEL", by_peer=True), not_(frame_of("RST_STREAM")), no_error()))
+
+    c = new("no request DATA after the server's RST_STREAM",
+            "After receiving a RST_STREAM on a stream, the receiver MUST NOT send additional frames for that "
+            "stream, except for PRIORITY.", requests=[req(C_POST, body=100000)])
+    c.handshake()
+    c.step(rst_stream(1, "REFUSED_STREAM"), window_update(0, 100000), expect=not_(frame_of("DATA")))
+    c.step(data=[(1, 100, True)], note="the application still writes", expect=not_(frame_of("DATA")))
+    c.expect(all_of(reset_event(1, "REFUSED_STREAM", by_peer=True), not_(frame_of("RST_STREAM"))))
+
+    c = new("RST_STREAM on stream 0",
+            "If a RST_STREAM frame is received with a stream identifier of 0x00, the recipient MUST treat this as "
+            "a connection error (Section 5.4.1) of type PROTOCOL_ERROR.")
+    c.handshake()
+    c.step(raw(RST_STREAM, 0, 0, struct.pack(">I", 8)))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("RST_STREAM with a length of 3 octets",
+            "A RST_STREAM frame with a length other than 4 octets MUST be treated as a connection error "
+            "(Section 5.4.1) of type FRAME_SIZE_ERROR.", requests=[req()])
+    c.handshake()
+    c.step(raw(RST_STREAM, 0, 1, b"\x00\x00\x08"))
+    c.expect(conn_error("FRAME_SIZE_ERROR"))
+
+    c = new("RST_STREAM with an unknown error code",
+            "Unknown or unsupported error codes MUST NOT trigger any special behavior. These MAY be treated by an "
+            "implementation as being equivalent to INTERNAL_ERROR. [§7]", requests=[req()])
+    c.handshake()
+    c.step(rst_stream(1, 0x77))
+    c.expect(all_of(reset_event(1, by_peer=True), not_(frame_of("RST_STREAM")), no_error()))
+
+
+def client_section_6_5():
+    cases = client_section("6.5-settings.json", "6.5", "SETTINGS, client role (RFC 9113 §6.5)")
+    new = client_counter("6.5", cases)
+
+    c = new("ENABLE_PUSH = 1 from the server",
+            "A server MUST NOT explicitly set this value to 1. ... A client MUST treat receipt of a SETTINGS frame "
+            "with SETTINGS_ENABLE_PUSH set to 1 as a connection error (Section 5.4.1) of type PROTOCOL_ERROR.",
+            requests=[req()])
+    c.step(settings([(ENABLE_PUSH, 1)]))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("ENABLE_PUSH = 1 in a later SETTINGS",
+            "A client MUST treat receipt of a SETTINGS frame with SETTINGS_ENABLE_PUSH set to 1 as a connection "
+            "error (Section 5.4.1) of type PROTOCOL_ERROR.", requests=[req()])
+    c.handshake()
+    c.step(settings([(ENABLE_PUSH, 1)]))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("ENABLE_PUSH = 0 from the server is fine",
+            "A server MAY choose to omit this setting when it sends a SETTINGS frame, but if a server does include "
+            "a value, it MUST be 0.", requests=[req()])
+    c.step(settings([(ENABLE_PUSH, 0)]), settings_ack(), c.headers(1))
+    c.expect(all_of(settings_acks(1), resp(1), no_error()))
+
+    c = new("ENABLE_PUSH = 2",
+            "Any value other than 0 or 1 MUST be treated as a connection error (Section 5.4.1) of type "
+            "PROTOCOL_ERROR.")
+    c.step(settings([(ENABLE_PUSH, 2)]))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("the client's SETTINGS disable push",
+            "A client that has both set this parameter to 0 and had it acknowledged MUST treat the receipt of a "
+            "PUSH_PROMISE frame as a connection error [our client refuses pushes, so its preface SETTINGS carries "
+            "SETTINGS_ENABLE_PUSH = 0]")
+    c.handshake(setup=False)
+    c.expect(all_of({"sent_setting": {"name": "ENABLE_PUSH", "value": 0}}, settings_acks(1)))
+
+    c = new("a SETTINGS frame mid-connection is acknowledged once",
+            "Upon receiving a SETTINGS frame without the ACK flag set, the receiver MUST immediately apply the "
+            "updated settings and MUST immediately emit a SETTINGS frame with the ACK flag set. [§6.5.3]",
+            requests=[req()])
+    c.handshake()
+    c.step(settings([(MAX_CONCURRENT_STREAMS, 50), (INITIAL_WINDOW_SIZE, 100000)]))
+    c.expect(all_of(settings_acks(1), no_error()))
+
+    c = new("two SETTINGS frames, two acknowledgements",
+            "The values in the SETTINGS frame MUST be processed in the order they appear ... the receiver MUST "
+            "immediately emit a SETTINGS frame with the ACK flag set. [§6.5.3]")
+    c.handshake()
+    c.step(settings([(HEADER_TABLE_SIZE, 1024)]), settings([(HEADER_TABLE_SIZE, 2048)]))
+    c.expect(all_of(settings_acks(2), no_error()))
+
+    c = new("an unknown setting is ignored",
+            "An endpoint that receives a SETTINGS frame with any unknown or unsupported identifier MUST ignore "
+            "that setting.", requests=[req()])
+    c.step(settings([(0x42, 7), (MAX_CONCURRENT_STREAMS, 10)]), settings_ack(), c.headers(1))
+    c.expect(all_of(settings_acks(1), resp(1), no_error()))
+
+    c = new("SETTINGS ACK with a payload",
+            "Receipt of a SETTINGS frame with the ACK flag set and a length field value other than 0 MUST be "
+            "treated as a connection error (Section 5.4.1) of type FRAME_SIZE_ERROR.")
+    c.handshake()
+    c.step(raw(SETTINGS, ACK, 0, struct.pack(">HI", MAX_CONCURRENT_STREAMS, 10)))
+    c.expect(conn_error("FRAME_SIZE_ERROR"))
+
+    c = new("SETTINGS on stream 1",
+            "If an endpoint receives a SETTINGS frame whose Stream Identifier field is anything other than 0x00, "
+            "the endpoint MUST respond with a connection error (Section 5.4.1) of type PROTOCOL_ERROR.",
+            requests=[req()])
+    c.handshake()
+    c.step(raw(SETTINGS, 0, 1, b""))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("SETTINGS with a length of 7",
+            "A SETTINGS frame with a length other than a multiple of 6 octets MUST be treated as a connection "
+            "error (Section 5.4.1) of type FRAME_SIZE_ERROR.")
+    c.step(raw(SETTINGS, 0, 0, struct.pack(">HI", MAX_CONCURRENT_STREAMS, 10) + b"\x00"))
+    c.expect(conn_error("FRAME_SIZE_ERROR"))
+
+    c = new("SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1",
+            "Values above the maximum flow-control window size of 2^31-1 MUST be treated as a connection error "
+            "(Section 5.4.1) of type FLOW_CONTROL_ERROR.")
+    c.handshake()
+    c.step(settings([(INITIAL_WINDOW_SIZE, 2**31)]))
+    c.expect(conn_error("FLOW_CONTROL_ERROR"))
+
+    for value in (16383, 2**24):
+        c = new(f"SETTINGS_MAX_FRAME_SIZE of {value}",
+                "The initial value is 2^14 (16,384) octets. The value advertised by an endpoint MUST be between "
+                "this initial value and the maximum allowed frame size (2^24-1 or 16,777,215 octets), inclusive. "
+                "Values outside this range MUST be treated as a connection error (Section 5.4.1) of type "
+                "PROTOCOL_ERROR.")
+        c.step(settings([(MAX_FRAME_SIZE, value)]))
+        c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("a larger SETTINGS_MAX_FRAME_SIZE is honoured as an upper bound",
+            "SETTINGS_MAX_FRAME_SIZE (0x05): This setting indicates the size of the largest frame payload that the "
+            "sender is willing to receive")
+    c.step(settings([(MAX_FRAME_SIZE, 20000)]), settings_ack(), requests=[req(C_POST, body=30000)])
+    c.step(c.headers(1))
+    c.expect(all_of({"max_frame_length": {"length": 20000}}, data_total(1, 30000), resp(1), no_error()))
+
+
+def client_section_6_6():
+    cases = client_section("6.6-push-promise.json", "6.6",
+                           "PUSH_PROMISE to a client that disabled push (RFC 9113 §6.6, §8.4)")
+    new = client_counter("6.6", cases)
+    rule = ("PUSH_PROMISE MUST NOT be sent if the SETTINGS_ENABLE_PUSH setting of the peer endpoint is set to 0. "
+            "An endpoint that has set this setting and has received acknowledgment MUST treat the receipt of a "
+            "PUSH_PROMISE frame as a connection error (Section 5.4.1) of type PROTOCOL_ERROR.")
+
+    c = new("PUSH_PROMISE on an open request stream", rule, requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK, end_stream=False),
+           push_promise(1, 2, c.block([(":method", "GET"), (":scheme", "https"), (":authority", "example.com"),
+                                       (":path", "/style.css")])))
+    c.expect(all_of(conn_error("PROTOCOL_ERROR"), not_(any_resp(2))))
+
+    c = new("PUSH_PROMISE before the response HEADERS", rule, requests=[req()])
+    c.handshake()
+    c.step(push_promise(1, 2, c.block([(":method", "GET"), (":scheme", "https"), (":authority", "example.com"),
+                                       (":path", "/app.js")])))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("PUSH_PROMISE on stream 0",
+            "If the Stream Identifier field specifies the value 0x00, a recipient MUST respond with a connection "
+            "error (Section 5.4.1) of type PROTOCOL_ERROR. " + rule)
+    c.handshake()
+    c.step(raw(PUSH_PROMISE, END_HEADERS, 0, struct.pack(">I", 2) + indexed(2) + indexed(7) + indexed(4)))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("PUSH_PROMISE promising an odd stream",
+            "A receiver MUST treat the receipt of a PUSH_PROMISE that promises an illegal stream identifier "
+            "(Section 5.1.1) as a connection error (Section 5.4.1) of type PROTOCOL_ERROR. " + rule,
+            requests=[req()])
+    c.handshake()
+    c.step(push_promise(1, 3, indexed(2) + indexed(7) + indexed(4) + literal("without", "example.com", index=1)))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+
+def client_section_6_7():
+    cases = client_section("6.7-ping.json", "6.7", "PING, client role (RFC 9113 §6.7)")
+    new = client_counter("6.7", cases)
+
+    c = new("PING is answered with the same payload",
+            "Receivers of a PING frame that does not include an ACK flag MUST send a PING frame with the ACK flag "
+            "set in response, with an identical frame payload.", requests=[req()])
+    c.handshake()
+    c.expect(c.liveness())
+
+    c = new("PING between a response's frames",
+            "Receivers of a PING frame that does not include an ACK flag MUST send a PING frame with the ACK flag "
+            "set in response, with an identical frame payload.", requests=[req()])
+    c.handshake()
+    payload = rand_bytes(8)
+    c.step(c.headers(1, OK, end_stream=False), ping(payload), data(1, b"x", end_stream=True))
+    c.expect(all_of(ping_ack(payload), resp(1), resp_data(1, 1, end_stream=True)))
+
+    c = new("PING ACK is not answered",
+            "An endpoint MUST NOT respond to PING frames containing this flag.")
+    c.handshake()
+    c.step(ping(rand_bytes(8), ack=True))
+    c.expect(no_frames())
+
+    c = new("PING on stream 1",
+            "If a PING frame is received with a Stream Identifier field value other than 0x00, the recipient MUST "
+            "respond with a connection error (Section 5.4.1) of type PROTOCOL_ERROR.", requests=[req()])
+    c.handshake()
+    c.step(raw(PING, 0, 1, rand_bytes(8)))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("PING with a length of 7",
+            "Receipt of a PING frame with a length field value other than 8 MUST be treated as a connection error "
+            "(Section 5.4.1) of type FRAME_SIZE_ERROR.")
+    c.handshake()
+    c.step(raw(PING, 0, 0, rand_bytes(7)))
+    c.expect(conn_error("FRAME_SIZE_ERROR"))
+
+
+def client_section_6_8():
+    cases = client_section("6.8-goaway.json", "6.8", "GOAWAY from the server (RFC 9113 §6.8)")
+    new = client_counter("6.8", cases)
+    above = ("If the receiver of the GOAWAY has sent data on streams with a higher stream identifier than what is "
+             "indicated in the GOAWAY frame, those streams are not or will not be processed. The receiver of the "
+             "GOAWAY frame can treat the streams as though they had never been created at all, thereby allowing "
+             "those streams to be retried later on a new connection.")
+    no_new = "Receivers of a GOAWAY frame MUST NOT open additional streams on the connection"
+
+    c = new("requests above the last stream id are reported refused", above, requests=gets(3))
+    c.handshake()
+    c.step(goaway(1, "NO_ERROR"))
+    c.expect(all_of(goaway_event(1, "NO_ERROR"), reset_event(3, "REFUSED_STREAM"), reset_event(5, "REFUSED_STREAM"),
+                    not_(reset_event(1)), no_error()))
+
+    c = new("streams up to the last stream id still complete",
+            "Activity on streams numbered lower than or equal to the last stream identifier might still complete "
+            "successfully.", requests=gets(3))
+    c.handshake()
+    c.step(goaway(3, "NO_ERROR"), expect=all_of(reset_event(5, "REFUSED_STREAM"), not_(reset_event(3))))
+    c.step(c.headers(1, OK_TEXT, end_stream=False), data(1, b"one", end_stream=True), c.headers(3))
+    c.expect(all_of(resp(1), resp_data(1, 3, end_stream=True), resp(3), no_error()))
+
+    c = new("no new request after GOAWAY", no_new)
+    c.handshake()
+    c.step(goaway(0, "NO_ERROR"), expect=goaway_event(0))
+    c.step(requests=gets(1), note="the application tries another request")
+    c.expect(all_of(rejected(1), not_(frame_of("HEADERS"))))
+
+    c = new("no new request after a graceful GOAWAY (last stream 2^31-1)",
+            no_new + " [A server that is attempting to gracefully shut down a connection SHOULD send an initial "
+            "GOAWAY frame with the last stream identifier set to 2^31-1 and a NO_ERROR code.]", requests=[req()])
+    c.handshake()
+    c.step(goaway(MAX_WINDOW, "NO_ERROR"), requests=gets(1))
+    c.step(c.headers(1))
+    c.expect(all_of(rejected(1), not_(sent(3)), not_(reset_event(1)), resp(1)))
+
+    c = new("queued requests fail on GOAWAY",
+            above + " " + no_new + " [a request still waiting for a stream slot was never sent: it is reported "
+            "refused, retryable]")
+    c.handshake([(MAX_CONCURRENT_STREAMS, 1)])
+    c.step(requests=gets(3), expect=all_of(sent(1), queued(2)))
+    c.step(goaway(1, "NO_ERROR"), expect=all_of(reset_event(3, "REFUSED_STREAM"), reset_event(5, "REFUSED_STREAM"),
+                                                  queued(0)))
+    c.step(c.headers(1))
+    c.expect(all_of(resp(1), not_(sent(3)), not_(sent(5)), queued(0)))
+
+    c = new("GOAWAY with last stream 0 and an error code",
+            "The last stream identifier can be set to 0 if no streams were processed. ... The GOAWAY frame also "
+            "contains a 32-bit error code (Section 7) that contains the reason for closing the connection.",
+            requests=gets(2))
+    c.handshake()
+    c.step(goaway(0, "ENHANCE_YOUR_CALM", b"slow down"))
+    c.expect(all_of(goaway_event(0, "ENHANCE_YOUR_CALM"), reset_event(1, "REFUSED_STREAM"),
+                    reset_event(3, "REFUSED_STREAM"), no_error()))
+
+    c = new("a second GOAWAY with a lower last stream id",
+            "The last stream identifier from the last GOAWAY frame received indicates which streams could have "
+            "been acted upon. " + above, requests=gets(3))
+    c.handshake()
+    c.step(goaway(MAX_WINDOW, "NO_ERROR"), expect=not_(reset_event()))
+    c.step(goaway(1, "NO_ERROR"))
+    c.expect(all_of(reset_event(3, "REFUSED_STREAM"), reset_event(5, "REFUSED_STREAM"), not_(reset_event(1))))
+
+    c = new("GOAWAY on stream 1",
+            "An endpoint MUST treat a GOAWAY frame with a stream identifier other than 0x00 as a connection error "
+            "(Section 5.4.1) of type PROTOCOL_ERROR.", requests=[req()])
+    c.handshake()
+    c.step(raw(GOAWAY, 0, 1, struct.pack(">II", 1, 0)))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+
+def client_section_6_9():
+    cases = client_section("6.9-window-update.json", "6.9",
+                           "Flow control of request content, WINDOW_UPDATE, client role (RFC 9113 §5.2, §6.9, §6.9.1)")
+    new = client_counter("6.9.1", cases)
+    respect = ("The sender MUST NOT send a flow-controlled frame with a length that exceeds the space available "
+               "in either of the flow-control windows advertised by the receiver.")
+
+    c = new("a request body stops at the initial windows and resumes on WINDOW_UPDATE",
+            respect + " [§6.9.2: both windows start at 65,535 octets]", requests=[req(C_POST, body=100000)])
+    c.handshake()
+    c.step(window_update(0, 34465), note="connection window only", expect=not_(frame_of("DATA")))
+    c.step(window_update(1, 34465), expect=all_of(data_total(1, 34465), data_end(1)))
+    c.expect(all_of(data_total(1, 100000), {"max_frame_length": {"length": 16384}}, no_error()))
+
+    c = new("the case-level requests sent 65,535 octets before any WINDOW_UPDATE",
+            respect, requests=[req(C_POST, body=100000)])
+    c.handshake()
+    c.step(ping(rand_bytes(8)))
+    c.expect(all_of(data_total(1, 65535), not_(data_end(1))))
+
+    c = new("the stream window binds while the connection window is open", respect)
+    c.handshake([(INITIAL_WINDOW_SIZE, 1000)])
+    c.step(window_update(0, 1000000), requests=[req(C_POST, body=5000)], expect=data_total(1, 1000))
+    c.step(window_update(1, 4000), expect=data_total(1, 4000))
+    c.expect(all_of(data_total(1, 5000), data_end(1), no_error()))
+
+    c = new("the connection window is shared between requests", respect)
+    c.handshake()
+    c.step(requests=[req(C_POST, body=40000), req(C_POST, body=40000)], expect=data_all(65535))
+    c.step(window_update(0, 14465), expect=data_all(14465))
+    c.expect(all_of(data_all(80000), data_total(1, 40000), data_total(3, 40000), data_end(1), data_end(3)))
+
+    c = new("the server's WINDOW_UPDATEs add up",
+            "The WINDOW_UPDATE frame can be specific to a stream or to the entire connection. ... the sender "
+            "[adds] the amount specified in the frame to its window", requests=[req(C_POST, body=65535 + 300)])
+    c.handshake()
+    c.step(window_update(0, 100), window_update(1, 100), window_update(0, 100), window_update(1, 100),
+           window_update(0, 100), window_update(1, 100))
+    c.expect(all_of(data_total(1, 65535 + 300), data_end(1)))
+
+    c = new("an empty DATA frame with END_STREAM needs no window",
+            "Frames with zero length with the END_STREAM flag set (that is, an empty DATA frame) MAY be sent if "
+            "there is no available space in either flow-control window.", requests=[req(C_POST, end_stream=False)])
+    c.handshake([(INITIAL_WINDOW_SIZE, 0)])
+    c.step(data=[(1, 0, True)])
+    c.expect(any_of(data_frame(1, 0, end_stream=True), no_frames()))
+
+    overflow = ("A sender MUST NOT allow a flow-control window to exceed 2^31-1 octets. If a sender receives a "
+                "WINDOW_UPDATE that causes a flow-control window to exceed this maximum, it MUST terminate either "
+                "the stream or the connection, as appropriate. For streams, the sender sends a RST_STREAM with an "
+                "error code of FLOW_CONTROL_ERROR; for the connection, a GOAWAY frame with an error code of "
+                "FLOW_CONTROL_ERROR is sent.")
+    c = new("stream window above 2^31-1", overflow, requests=[req(C_POST, end_stream=False)])
+    c.handshake()
+    c.step(window_update(1, MAX_WINDOW - 65535), expect=not_(frame_of("RST_STREAM")))
+    c.step(window_update(1, 1))
+    c.expect(client_stream_error(1, "FLOW_CONTROL_ERROR"))
+
+    c = new("connection window above 2^31-1", overflow)
+    c.handshake()
+    c.step(window_update(0, MAX_WINDOW), window_update(0, MAX_WINDOW))
+    c.expect(conn_error("FLOW_CONTROL_ERROR"))
+
+    c = new("the client returns credit for response content",
+            "half-closed (local): ... Providing flow-control credit using WINDOW_UPDATE frames is necessary to "
+            "continue receiving flow-controlled frames. [§5.1]",
+            requests=[req()], client_settings={"initial_window_size": 16384}, client_config={"connection_window": 65535})
+    c.handshake()
+    c.step(c.headers(1, OK, end_stream=False), data(1, bytes(16384)), expect=credit(1, 16384))
+    c.step(data(1, bytes(16384), end_stream=True))
+    c.expect(all_of(resp_data(1, 32768, end_stream=True), no_error()))
+
+    new = client_counter("6.9", cases)
+    zero = ("A receiver MUST treat the receipt of a WINDOW_UPDATE frame with a flow-control window increment of "
+            "0 as a stream error (Section 5.4.2) of type PROTOCOL_ERROR; errors on the connection flow-control "
+            "window MUST be treated as a connection error (Section 5.4.1).")
+    c = new("WINDOW_UPDATE with increment 0 on a request stream", zero, requests=[req(C_POST, end_stream=False)])
+    c.handshake()
+    c.step(window_update(1, 0))
+    c.expect(client_stream_error(1, "PROTOCOL_ERROR"))
+
+    c = new("WINDOW_UPDATE with increment 0 on the connection", zero)
+    c.handshake()
+    c.step(window_update(0, 0))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("WINDOW_UPDATE with a length of 3 octets",
+            "A WINDOW_UPDATE frame with a length other than 4 octets MUST be treated as a connection error "
+            "(Section 5.4.1) of type FRAME_SIZE_ERROR.")
+    c.handshake()
+    c.step(raw(WINDOW_UPDATE, 0, 0, b"\x00\x00\x01"))
+    c.expect(conn_error("FRAME_SIZE_ERROR"))
+
+    c = new("WINDOW_UPDATE on a stream whose request is complete",
+            "half-closed (local): ... In this state, a receiver can ignore WINDOW_UPDATE frames, which might arrive "
+            "for a short period after a frame with the END_STREAM flag set is sent.", requests=[req()])
+    c.handshake()
+    c.step(window_update(1, 5000), c.headers(1))
+    c.expect(all_of(resp(1), no_error()))
+
+
+def client_section_6_9_2():
+    cases = client_section("6.9.2-initial-window.json", "6.9.2", "Initial window size, client role (RFC 9113 §6.9.2)")
+    new = client_counter("6.9.2", cases)
+    negative = ("A change to SETTINGS_INITIAL_WINDOW_SIZE can cause the available space in a flow-control window to "
+                "become negative. A sender MUST track the negative flow-control window and MUST NOT send new flow-"
+                "controlled frames until it receives WINDOW_UPDATE frames that cause the flow-control window to "
+                "become positive.")
+
+    c = new("a lowered initial window makes the stream window negative", negative)
+    c.handshake()
+    c.step(requests=[req(C_POST, body=70000)], expect=data_total(1, 65535))
+    c.step(settings([(INITIAL_WINDOW_SIZE, 16384)]), window_update(0, 100000),
+           note="window 0 - 49151 = -49151", expect=all_of(settings_acks(1), not_(frame_of("DATA"))))
+    c.step(window_update(1, 49151), note="window 0", expect=not_(frame_of("DATA")))
+    c.step(window_update(1, 4465), note="window 4465", expect=all_of(data_total(1, 4465), data_frame(1, 4465, end_stream=True)))
+    c.expect(all_of(data_total(1, 70000), no_error()))
+
+    c = new("a raised initial window resumes a blocked request",
+            "When the value of SETTINGS_INITIAL_WINDOW_SIZE changes, a receiver MUST adjust the size of all stream "
+            "flow-control windows that it maintains by the difference between the new value and the old value.")
+    c.handshake([(INITIAL_WINDOW_SIZE, 1000)])
+    c.step(requests=[req(C_POST, body=3000)], expect=data_total(1, 1000))
+    c.step(settings([(INITIAL_WINDOW_SIZE, 3000)]), expect=all_of(settings_acks(1), data_total(1, 2000), data_end(1)))
+    c.expect(all_of(data_total(1, 3000), no_error()))
+
+    c = new("an initial window of 0: HEADERS leave, DATA waits",
+            "The sender MUST NOT send a flow-controlled frame with a length that exceeds the space available in "
+            "either of the flow-control windows advertised by the receiver. [§6.9.1; only DATA is flow-controlled]")
+    c.handshake([(INITIAL_WINDOW_SIZE, 0)])
+    c.step(requests=[req(C_POST, body=10)], expect=all_of(sent(1, end_stream=False), not_(frame_of("DATA"))))
+    c.step(window_update(1, 10))
+    c.expect(data_frame(1, 10, end_stream=True))
+
+    c = new("SETTINGS cannot alter the connection window",
+            "A SETTINGS frame cannot alter the connection flow-control window.")
+    c.handshake([(INITIAL_WINDOW_SIZE, 200000)])
+    c.step(requests=[req(C_POST, body=100000)])
+    c.expect(data_total(1, 65535))
+
+    c = new("an initial window change that overflows a stream window",
+            "An endpoint MUST treat a change to SETTINGS_INITIAL_WINDOW_SIZE that causes any flow-control window to "
+            "exceed the maximum size as a connection error (Section 5.4.1) of type FLOW_CONTROL_ERROR.",
+            requests=[req(C_POST, end_stream=False)])
+    c.handshake()
+    c.step(window_update(1, MAX_WINDOW - 65535), expect=no_error())
+    c.step(settings([(INITIAL_WINDOW_SIZE, 65536)]))
+    c.expect(conn_error("FLOW_CONTROL_ERROR"))
+
+
+def client_section_6_10():
+    cases = client_section("6.10-continuation.json", "6.10", "CONTINUATION, client role (RFC 9113 §6.10, §4.3)")
+    new = client_counter("6.10", cases)
+    between = ("Other frames (from any stream) MUST NOT occur between the HEADERS frame and any CONTINUATION frames "
+               "that might follow. [§8.1] ... A receiver MUST treat the receipt of any other type of frame or a "
+               "frame on a different stream as a connection error (Section 5.4.1) of type PROTOCOL_ERROR. [§4.3]")
+
+    c = new("a response head in HEADERS and two CONTINUATIONs",
+            "Any number of CONTINUATION frames can be sent, as long as the preceding frame is on the same stream "
+            "and is a HEADERS, PUSH_PROMISE, or CONTINUATION frame without the END_HEADERS flag set.",
+            requests=[req()])
+    c.handshake()
+    block = c.block([(":status", "200"), ("content-type", "text/html"), ("x-long", "v" * 40)])
+    c.step(headers_frame(1, block[:3], end_stream=True, end_headers=False),
+           continuation(1, block[3:10], end_headers=False), continuation(1, block[10:]))
+    c.expect(all_of(resp(1, end_stream=True, fields=[("x-long", "v" * 40)]), no_error()))
+
+    c = new("trailers in HEADERS and CONTINUATION",
+            "trailer fields comprise a sequence starting with a HEADERS frame, followed by zero or more "
+            "CONTINUATION frames, where the HEADERS frame bears an END_STREAM flag. [§8.1]", requests=[req()])
+    c.handshake()
+    trailers = c.block([("x-checksum", "abc123"), ("x-status", "done")])
+    c.step(c.headers(1, OK, end_stream=False), data(1, b"content"),
+           headers_frame(1, trailers[:2], end_stream=True, end_headers=False), continuation(1, trailers[2:]))
+    c.expect(all_of(resp(1), resp_data(1, 7), {"trailers": {"stream": 1, "fields": [["x-checksum", "abc123"]]}},
+                    closed_event(1), no_error()))
+
+    c = new("a PING between HEADERS and CONTINUATION", between, requests=[req()])
+    c.handshake()
+    block = c.block(OK_TEXT)
+    c.step(headers_frame(1, block[:1], end_headers=False), ping(rand_bytes(8)), continuation(1, block[1:]))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("CONTINUATION on another stream", between, requests=gets(2))
+    c.handshake()
+    block = c.block(OK_TEXT)
+    c.step(headers_frame(1, block[:1], end_headers=False), continuation(3, block[1:]))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+    c = new("CONTINUATION without a preceding HEADERS",
+            "A CONTINUATION frame MUST be preceded by a HEADERS, PUSH_PROMISE or CONTINUATION frame without the "
+            "END_HEADERS flag set. A recipient that observes violation of this rule MUST respond with a connection "
+            "error (Section 5.4.1) of type PROTOCOL_ERROR.", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK, end_stream=False), continuation(1, c.block([("x-more", "1")])))
+    c.expect(conn_error("PROTOCOL_ERROR"))
+
+
+# ---------------------------------------------------------------------------------------
+# §8 HTTP semantics, from the client's side
+
+def client_section_8():
+    cases = client_section("8-http-semantics.json", "8", "HTTP semantics, responses (RFC 9113 §8.1, §8.2, §8.3.2)")
+    new = client_counter("8.1", cases)
+
+    c = new("an interim 103 response, then the final response",
+            "For a response only, a server MAY send any number of interim responses before the HEADERS frame "
+            "containing a final response.", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "103"), ("link", "</style.css>; rel=preload")], end_stream=False),
+           c.headers(1, OK_TEXT, end_stream=False), data(1, b"ok", end_stream=True))
+    c.expect(all_of(resp(1, "103", end_stream=False),
+                    resp(1, "200", end_stream=False), resp_data(1, 2, end_stream=True), no_error()))
+
+    c = new("two interim responses before the final one",
+            "For a response only, a server MAY send any number of interim responses before the HEADERS frame "
+            "containing a final response.", requests=[req(C_POST, body=10, )])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "100")], end_stream=False), c.headers(1, [(":status", "103")], end_stream=False),
+           c.headers(1, [(":status", "201")]))
+    c.expect(all_of(resp(1, "100"), resp(1, "103"), resp(1, "201", end_stream=True), no_error()))
+
+    c = new("an interim response with END_STREAM",
+            "A HEADERS frame with the END_STREAM flag set that carries an informational status code is malformed "
+            "(Section 8.1.1). ... Malformed requests or responses that are detected MUST be treated as a stream "
+            "error (Section 5.4.2) of type PROTOCOL_ERROR. [§8.1.1]", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "103")], end_stream=True))
+    c.expect(malformed_response(1))
+
+    c = new("a second HEADERS without END_STREAM after the final response",
+            "An endpoint that receives a HEADERS frame without the END_STREAM flag set after receiving the HEADERS "
+            "frame that opens a request or after receiving a final (non-informational) status code MUST treat the "
+            "corresponding request or response as malformed (Section 8.1.1).", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK_TEXT, end_stream=False), data(1, b"part"),
+           c.headers(1, [("x-trailer", "value")], end_stream=False))
+    c.expect(all_of(client_stream_error(1, "PROTOCOL_ERROR"), not_({"trailers": {"stream": 1}})))
+
+    c = new("a second final response",
+            "An endpoint that receives a HEADERS frame without the END_STREAM flag set ... after receiving a final "
+            "(non-informational) status code MUST treat the corresponding request or response as malformed ... "
+            "Trailers MUST NOT include pseudo-header fields (Section 8.3).", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK, end_stream=False), c.headers(1, [(":status", "204")]))
+    c.expect(all_of(client_stream_error(1, "PROTOCOL_ERROR"), not_(resp(1, "204"))))
+
+    c = new("response trailers",
+            "Trailer fields are carried in a field block that also terminates the stream.", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK_TEXT, end_stream=False), data(1, b"content"),
+           c.headers(1, [("x-checksum", "c0ffee")], end_stream=True))
+    c.expect(all_of(resp(1), resp_data(1, 7, end_stream=False), {"trailers": {"stream": 1, "fields": [["x-checksum", "c0ffee"]]}},
+                    closed_event(1), no_error()))
+
+    c = new("trailers with a pseudo-header field",
+            "Trailers MUST NOT include pseudo-header fields (Section 8.3). An endpoint that receives pseudo-header "
+            "fields in trailers MUST treat the request or response as malformed (Section 8.1.1).", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, OK, end_stream=False), data(1, b"content"),
+           c.headers(1, [(":status", "200"), ("x-checksum", "c0ffee")], end_stream=True))
+    c.expect(all_of(client_stream_error(1, "PROTOCOL_ERROR"), not_({"trailers": {"stream": 1}})))
+
+    c = new("a complete response then RST_STREAM NO_ERROR: the response is kept",
+            "a server MAY request that the client abort transmission of a request without error by sending a "
+            "RST_STREAM with an error code of NO_ERROR after sending a complete response ... Clients MUST NOT "
+            "discard responses as a result of receiving such a RST_STREAM", requests=[req(C_POST, body=100000)])
+    c.handshake()
+    c.step(c.headers(1, OK_TEXT, end_stream=False), data(1, b"early answer", end_stream=True), rst_stream(1, "NO_ERROR"),
+           window_update(0, 100000), window_update(1, 100000), expect=not_(frame_of("DATA")))
+    c.expect(all_of(resp(1), resp_data(1, 12, end_stream=True), no_error()))
+
+    c = new("a response with END_STREAM on its HEADERS",
+            "An HTTP response is complete after the server sends -- or the client receives -- a frame with the "
+            "END_STREAM flag set", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "204")]))
+    c.expect(all_of(resp(1, "204", end_stream=True), closed_event(1), no_error()))
+
+    new = client_counter("8.1.1", cases)
+    mismatch = ("A request or response is also malformed if the value of a content-length header field does not "
+                "equal the sum of the DATA frame payload lengths that form the content, unless the message is "
+                "defined as having no content. ... Malformed requests or responses that are detected MUST be "
+                "treated as a stream error (Section 5.4.2) of type PROTOCOL_ERROR.")
+
+    c = new("content-length larger than the content", mismatch, requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "200"), ("content-length", "10")], end_stream=False),
+           data(1, b"12345", end_stream=True))
+    c.expect(all_of(client_stream_error(1, "PROTOCOL_ERROR"), not_(resp_data(1, end_stream=True))))
+
+    c = new("content-length smaller than the content", mismatch, requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "200"), ("content-length", "3")], end_stream=False),
+           data(1, b"12345", end_stream=True))
+    c.expect(all_of(client_stream_error(1, "PROTOCOL_ERROR"), not_(resp_data(1, end_stream=True))))
+
+    c = new("content-length with no DATA at all", mismatch, requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "200"), ("content-length", "42")], end_stream=True))
+    c.expect(client_stream_error(1, "PROTOCOL_ERROR"))
+
+    c = new("content-length matching content over several DATA frames", mismatch, requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "200"), ("content-length", "12")], end_stream=False),
+           data(1, b"1234"), data(1, b"5678", pad=3), data(1, b"9abc", end_stream=True))
+    c.expect(all_of(resp(1), resp_data(1, 12, end_stream=True), no_error()))
+
+    c = new("a HEAD response with content-length and no content",
+            "A response that is defined to have no content, as described in Section 6.4.1 of [HTTP], MAY have a "
+            "non-zero content-length header field, even though no content is included in DATA frames.",
+            requests=[req(C_HEAD)])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "200"), ("content-length", "1000")], end_stream=True))
+    c.expect(all_of(resp(1, "200", end_stream=True), closed_event(1), no_error()))
+
+    c = new("a 304 response with content-length and no content",
+            "For example, 204 or 304 responses contain no content ... A response that is defined to have no "
+            "content ... MAY have a non-zero content-length header field", requests=[req()])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "304"), ("content-length", "512")], end_stream=True))
+    c.expect(all_of(resp(1, "304", end_stream=True), no_error()))
+
+    c = new("a HEAD response with content-length then an empty DATA with END_STREAM",
+            "A response that is defined to have no content ... MAY have a non-zero content-length header field, "
+            "even though no content is included in DATA frames.", requests=[req(C_HEAD)])
+    c.handshake()
+    c.step(c.headers(1, [(":status", "200"), ("content-length", "1000")], end_stream=False),
+           data(1, b"", end_stream=True))
+    c.expect(all_of(resp(1, "200"), closed_event(1), no_error()))
+
+    new = client_counter("8.3.2", cases)
+    malformed = "Malformed requests or responses that are detected MUST be treated as a stream error (Section 5.4.2) of type PROTOCOL_ERROR. ... Clients MUST NOT accept a malformed response. [§8.1.1]"
+
+    def bad_head(title, rule, fields=None, block=None):
+        c = new(title, rule + " " + malformed, requests=[req()])
+        c.handshake()
+        if block is not None:
+            c.step(headers_frame(1, block))
+        else:
+            c.step(c.headers(1, fields))
+        c.expect(malformed_response(1))
+        return c
+
+    bad_head("a response without :status",
+             "This pseudo-header field MUST be included in all responses, including interim responses; otherwise, "
+             "the response is malformed (Section 8.1.1).", [("content-type", "text/plain")])
+    bad_head("an interim response without :status",
+             "This pseudo-header field MUST be included in all responses, including interim responses; otherwise, "
+             "the response is malformed (Section 8.1.1).", [("link", "</a.css>; rel=preload")])
+    for value in ("abc", "20", "2000", "099"):
+        bad_head(f":status {value!r}",
+                 "Endpoints MUST treat a request or response that contains undefined or invalid pseudo-header fields "
+                 "as malformed (Section 8.1.1). [§8.3; RFC 9110 §15: the status code is a three-digit integer "
+                 "from 100 to 599]", [(":status", value)])
+    bad_head("two :status fields",
+             "The same pseudo-header field name MUST NOT appear more than once in a field block. A field block for "
+             "an HTTP request or response that contains a repeated pseudo-header field name MUST be treated as "
+             "malformed (Section 8.1.1).", [(":status", "200"), (":status", "204")])
+    for name, value in ((":method", "GET"), (":path", "/"), (":scheme", "https"), (":authority", "example.com")):
+        bad_head(f"request pseudo-header {name} in a response",
+                 "Pseudo-header fields defined for requests MUST NOT appear in responses ... Endpoints MUST treat a "
+                 "request or response that contains undefined or invalid pseudo-header fields as malformed "
+                 "(Section 8.1.1).", [(":status", "200"), (name, value)])
+    bad_head("an undefined pseudo-header field in a response",
+             "Endpoints MUST treat a request or response that contains undefined or invalid pseudo-header fields as "
+             "malformed (Section 8.1.1).", [(":status", "200"), (":x-extra", "1")])
+    bad_head(":status after a regular field",
+             "All pseudo-header fields MUST appear in a field block before all regular field lines. Any request or "
+             "response that contains a pseudo-header field that appears in a field block after a regular field "
+             "line MUST be treated as malformed (Section 8.1.1).", [("content-type", "text/plain"), (":status", "200")])
+
+    new = client_counter("8.2", cases)
+    validity = "A request or response that contains a field that violates any of these conditions MUST be treated as malformed (Section 8.1.1)."
+    bad_head("an uppercase field name in a response",
+             "A field name MUST NOT contain characters in the ranges 0x00-0x20, 0x41-0x5a, or 0x7f-0xff (all ranges "
+             "inclusive). This specifically excludes ... uppercase characters ('A' to 'Z', ASCII 0x41 to 0x5a). "
+             + validity, block=STATIC_200 + literal("without", "text/plain", name="Content-Type"))
+    bad_head("a field name with a space",
+             "A field name MUST NOT contain characters in the ranges 0x00-0x20 ... " + validity,
+             block=STATIC_200 + literal("without", "1", name="x bad"))
+    bad_head("a field name with a colon",
+             "With the exception of pseudo-header fields (Section 8.3), which have a name that starts with a single "
+             "colon, field names MUST NOT include a colon (ASCII COLON, 0x3a). " + validity,
+             block=STATIC_200 + literal("without", "1", name="x:bad"))
+    for label, value in (("a line feed", "a\nb"), ("a carriage return", "a\rb"), ("NUL", "a\x00b")):
+        bad_head(f"a field value with {label}",
+                 "A field value MUST NOT contain the zero value (ASCII NUL, 0x00), line feed (ASCII LF, 0x0a), or "
+                 "carriage return (ASCII CR, 0x0d) at any position. " + validity,
+                 block=STATIC_200 + literal("without", value, name="x-bad"))
+    bad_head("a field value with a leading space",
+             "A field value MUST NOT start or end with an ASCII whitespace character (ASCII SP or HTAB, 0x20 or "
+             "0x09). " + validity, block=STATIC_200 + literal("without", " padded", name="x-bad"))
+    for name, value in (("connection", "keep-alive"), ("keep-alive", "timeout=5"), ("transfer-encoding", "chunked"),
+                        ("upgrade", "h2c"), ("proxy-connection", "keep-alive")):
+        bad_head(f"connection-specific field {name} in a response",
+                 "Any message containing connection-specific header fields MUST be treated as malformed (Section "
+                 "8.1.1). [§8.2.2: the Connection header field and Proxy-Connection, Keep-Alive, "
+                 "Transfer-Encoding, and Upgrade]", [(":status", "200"), (name, value)])
+
+    c = new("cookie and other regular fields are delivered",
+            "Field names MUST be converted to lowercase when constructing an HTTP/2 message. [lowercase regular "
+            "fields are valid]", requests=[req()])
+    c.handshake()
+    fields = [(":status", "200"), ("set-cookie", "a=b; Path=/"), ("cache-control", "no-store"), ("x-empty", "")]
+    c.step(c.headers(1, fields))
+    c.expect(all_of(resp(1, "200", fields=fields[1:]), no_error()))
+
+
+# ---------------------------------------------------------------------------------------
+# HPACK in responses (RFC 7541; RFC 9113 §4.3)
+
+def client_section_hpack():
+    cases = client_section("hpack.json", "HPACK", "Field compression in responses (RFC 7541, RFC 9113 §4.3)")
+    new = client_counter("hpack", cases)
+    decoding = ("A decoding error in a field block MUST be treated as a connection error (Section 5.4.1) of type "
+                "COMPRESSION_ERROR. [RFC 9113 §4.3]")
+
+    def negative(title, rule, block, stream_count=1):
+        c = new(title, rule + " " + decoding, requests=gets(stream_count))
+        c.handshake()
+        c.step(headers_frame(1, block))
+        c.expect(all_of(conn_error("COMPRESSION_ERROR"), not_(any_resp(1))))
+
+    negative("an index beyond both tables",
+             "RFC 7541 §2.3.3: Indices strictly greater than the sum of the lengths of both tables MUST be treated "
+             "as a decoding error.", STATIC_200 + indexed(70))
+    negative("index 0",
+             "RFC 7541 §6.1: The index value of 0 is not used. It MUST be treated as a decoding error if found in an "
+             "indexed header field representation.", indexed(0) + STATIC_200)
+    negative("a table size update above the client's SETTINGS_HEADER_TABLE_SIZE",
+             "RFC 7541 §6.3: The new maximum size MUST be lower than or equal to the limit determined by the "
+             "protocol using HPACK. A value that exceeds this limit MUST be treated as a decoding error.",
+             size_update(4097) + STATIC_200)
+    negative("a table size update after a field",
+             "RFC 7541 §4.2: This dynamic table size update MUST occur at the beginning of the first header block "
+             "following the change to the dynamic table size.", STATIC_200 + size_update(0))
+    negative("a Huffman string containing EOS",
+             "RFC 7541 §5.2: A Huffman-encoded string literal containing the EOS symbol MUST be treated as a "
+             "decoding error.",
+             STATIC_200 + literal("without", b"", name="x-huffman")[:-1] + bytes([0x84, 0xff, 0xff, 0xff, 0xff]))
+    negative("Huffman padding longer than 7 bits",
+             "RFC 7541 §5.2: A padding strictly longer than 7 bits MUST be treated as a decoding error.",
+             STATIC_200 + literal("without", b"", name="x-huffman")[:-1] + bytes([0x82, 0x1f, 0xff]))
+    negative("an integer cut off by the end of the block",
+             "RFC 7541 §5.1 [an integer whose continuation bit is set on its last octet is incomplete]",
+             STATIC_200 + bytes([0xff, 0x80]))
+    negative("a string longer than the rest of the block",
+             "RFC 7541 §5.2 [a string literal of 10 octets with 3 present is incomplete]",
+             STATIC_200 + bytes([0x00, 0x0a]) + b"abc")
+
+    c = new("a decoding error on a stream the client reset",
+            "A receiver MUST terminate the connection with a connection error (Section 5.4.1) of type "
+            "COMPRESSION_ERROR if it does not decompress a field block. [RFC 9113 §4.3; §5.1: frames on a reset "
+            "stream still update the compression state]", requests=gets(2))
+    c.handshake()
+    c.step(reset=[(1, "CANCEL")])
+    c.step(headers_frame(1, STATIC_200 + indexed(75)))
+    c.expect(conn_error("COMPRESSION_ERROR"))
+
+    c = new("dynamic table entries carry over between responses",
+            "RFC 9113 §4.3.1: Each endpoint has an HPACK encoder context and an HPACK decoder context that are used "
+            "for encoding and decoding all field blocks on a connection.", requests=gets(3))
+    c.handshake()
+    shared = [(":status", "200"), ("x-request-id", "f00d"), ("content-type", "application/json")]
+    c.step(c.headers(1, shared), c.headers(3, shared), c.headers(5, shared))
+    c.expect(all_of(resp(1, fields=shared[1:]), resp(3, fields=shared[1:]), resp(5, fields=shared[1:]), no_error()))
+
+    c = new("a table size update to 0, then literals",
+            "RFC 7541 §6.3: A dynamic table size update signals a change to the size of the dynamic table.",
+            requests=[req()])
+    c.handshake()
+    c.step(headers_frame(1, size_update(0) + STATIC_200 + literal("incremental", "kept-out", name="x-not-stored")))
+    c.expect(all_of(resp(1, fields=[("x-not-stored", "kept-out")]), no_error()))
+
+    c = new("never-indexed and Huffman literals",
+            "RFC 7541 §6.2.3: A literal header field never-indexed representation ... §5.2: string literals may "
+            "be Huffman encoded", requests=[req()])
+    c.handshake()
+    c.step(headers_frame(1, STATIC_200 + literal("never", "secret", name="set-cookie", huffman=True)
+                         + literal("without", "text/plain", index=31, huffman=True)))
+    c.expect(all_of(resp(1, fields=[("set-cookie", "secret"), ("content-type", "text/plain")]), no_error()))
+
+    c = new("the server's SETTINGS_HEADER_TABLE_SIZE of 0 binds our encoder",
+            "RFC 9113 §6.5.2: SETTINGS_HEADER_TABLE_SIZE: This setting allows the sender to inform the remote "
+            "endpoint of the maximum size of the compression table used to decode field blocks ... RFC 7541 §4.2: "
+            "a change in the maximum size of the dynamic table is signaled via a dynamic table size update ... "
+            "at the beginning of the first header block following the change", server_header_table_size=0)
+    c.handshake([(HEADER_TABLE_SIZE, 0)])
+    c.step(requests=[req(C_GET + [("user-agent", "h2-conformance")]),
+                     req(C_GET + [("user-agent", "h2-conformance")])])
+    c.expect(all_of(sent(1, fields=[("user-agent", "h2-conformance")]), sent(3, fields=[("user-agent", "h2-conformance")])))
+
+    c = new("the client's request field blocks decode with a fresh RFC 7541 decoder",
+            "RFC 9113 §4.3.1: Each endpoint has an HPACK encoder context and an HPACK decoder context", requests=[
+                req(C_GET + [("accept", "text/html"), ("x-trace", "1")]),
+                req(C_GET + [("accept", "text/html"), ("x-trace", "2")]),
+                req(C_POST + [("content-type", "application/json")], body=2)])
+    c.handshake()
+    c.step(ping(rand_bytes(8)))
+    c.expect(all_of(sent(1, fields=[("x-trace", "1")]), sent(3, fields=[("x-trace", "2")]),
+                    sent(5, fields=[("content-type", "application/json")], end_stream=False)))
+
+
+CLIENT_SECTIONS = (client_section_3, client_section_4, client_section_5_1, client_section_5_1_1,
+                   client_section_5_1_2, client_section_5_3, client_section_6_1, client_section_6_2,
+                   client_section_6_4, client_section_6_5, client_section_6_6, client_section_6_7,
+                   client_section_6_8, client_section_6_9, client_section_6_9_2, client_section_6_10,
+                   client_section_8, client_section_hpack)
+
+
 # ---------------------------------------------------------------------------------------
 
 def main():
@@ -2824,22 +4364,31 @@ def main():
                   section_6_7, section_6_8, section_6_9, section_6_9_1, section_6_9_2, section_6_10, section_7,
                   section_8, section_hpack):
         build()
+    # Client-role scenarios come last, so the server files (and the seeded random octets
+    # they use) stay exactly as they were.
+    for build in CLIENT_SECTIONS:
+        build()
     total = 0
+    by_role = {}
     for filename, number, title, cases in FILES:
         ids = [case.id for case in cases]
         assert len(set(ids)) == len(ids), filename
-        document = {
-            "section": number,
-            "title": title,
-            "generator": f"generate.py with hyperframe {hyperframe.__version__} and hpack {hpack.__version__}, "
-                         f"seed {SEED}",
-            "cases": [case.to_json() for case in cases],
-        }
+        document = {"section": number, "title": title}
+        if filename in ROLES:
+            document["role"] = ROLES[filename]
+        document["generator"] = (f"generate.py with hyperframe {hyperframe.__version__} and hpack "
+                                 f"{hpack.__version__}, seed {SEED}")
+        document["cases"] = [case.to_json() for case in cases]
+        os.makedirs(os.path.dirname(os.path.join(HERE, filename)), exist_ok=True)
+        role = ROLES.get(filename, "server")
+        by_role[role] = by_role.get(role, 0) + len(cases)
         with open(os.path.join(HERE, filename), "w") as out:
             json.dump(document, out, indent=1, sort_keys=False)
             out.write("\n")
         total += len(cases)
         print(f"{filename}: {len(cases)} cases")
+    for role, count in by_role.items():
+        print(f"{role} role: {count} cases")
     print(f"{total} cases")
 
 
