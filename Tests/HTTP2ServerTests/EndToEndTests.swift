@@ -471,6 +471,31 @@ struct BadInputTests {
         }
     }
 
+    @Test func anHTTP11ClientThatStopsReadingIsDropped() async throws {
+        let failed = Box(false)
+        try await withServer({ $0.http2.sendTimeout = .milliseconds(500) }, handler: { request, response in
+            guard request.path == "/flood" else { return try await helloHandler(request, response) }
+            try await response.writeHead(status: 200)
+            let chunk = ByteBuffer(repeating: 0x62, count: 64 * 1024)
+            do {
+                for _ in 0..<4096 { try await response.write(chunk) }   // 256 MiB
+            } catch {
+                failed.value = true
+                throw error
+            }
+        }) { server, port in
+            let socket = try await blocking { () -> TestSocket in
+                let socket = try TestSocket(port: port)
+                socket.setReceiveBuffer(4096)
+                try socket.send("GET /flood HTTP/1.1\r\nHost: x\r\n\r\n")
+                return socket
+            }
+            #expect(await eventually(timeout: 15) { server.connectionCount == 0 })
+            #expect(await eventually { failed.value })  // the writer got an error, not a hang
+            _ = socket
+        }
+    }
+
     @Test func aClientThatStopsReadingIsDropped() async throws {
         try await withServer({ $0.http2.sendTimeout = .milliseconds(500) }, handler: { request, response in
             guard request.path == "/flood" else { return try await helloHandler(request, response) }
