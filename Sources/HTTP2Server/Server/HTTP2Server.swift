@@ -28,6 +28,7 @@ public final class HTTP2Server: Sendable {
         var shuttingDown = false
         var finished: [CheckedContinuation<Void, Never>] = []
         var isFinished = false
+        var started = false
     }
 
     public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "HTTP2Server"),
@@ -50,6 +51,12 @@ public final class HTTP2Server: Sendable {
     /// Binds and starts accepting; returns the bound address.
     @discardableResult
     public func start() async throws -> SocketAddress {
+        let fresh = state.withLockedValue { state -> Bool in
+            guard state.group == nil, !state.started, !state.shuttingDown else { return false }
+            state.started = true
+            return true
+        }
+        guard fresh else { throw ChannelError.inappropriateOperationForState }
         let tls = try configuration.tls.map { try TLSContext(configuration: $0) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let setup = ConnectionSetup(configuration: configuration, tls: tls, logger: logger, handler: handler)
