@@ -179,7 +179,9 @@ class TLSServerTests(unittest.TestCase):
     def test_sni_is_accepted(self):
         with tls_connect(self.server.port, alpn=["h2"], server_name="example.test") as sock:
             self.assertEqual(sock.selected_alpn_protocol(), "h2")
-        time.sleep(0.1)
+        deadline = time.time() + 5
+        while time.time() < deadline and "sni=example.test" not in self.server.log_text():
+            time.sleep(0.05)
         self.assertIn("sni=example.test", self.server.log_text())
 
     def test_tls_versions_and_ciphers_rfc9113_9_2(self):
