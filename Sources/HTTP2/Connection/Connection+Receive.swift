@@ -22,6 +22,16 @@ extension Connection {
             phase = count == needed ? .awaitingSettings : .awaitingPreface(matched: matched + count)
             if count < needed { return }
         }
+        if case .awaitingSettings = phase, firstFrameOctetsSeen < 4 {
+            // §3.4: the peer's first frame must be SETTINGS; its type octet (the 4th) says
+            // so before the length is judged (an HTTP/1.1 reply would read as a huge frame).
+            let needed = 4 - firstFrameOctetsSeen
+            if input.count >= needed && input[needed - 1] != FrameType.settings.rawValue {
+                fail(.connection(.protocolError, "the first frame is not SETTINGS"), handler)
+                return
+            }
+            firstFrameOctetsSeen += min(needed, input.count)
+        }
         do throws(HTTP2Error) {
             while let result = try reader.nextFrame(from: &input) {
                 try process(result, now: now, handler)
@@ -134,6 +144,13 @@ extension Connection {
                 // A closed stream the table allows DATA on does not exist; be safe.
                 returnConnectionCredit(length, now: now)
                 try resetForPeerError(id, .streamClosed, now: now, handler)
+                return
+            }
+            guard record.receivedBlocks > 0 else {
+                // §8.1: content comes after the head (a client got DATA before the final
+                // response): malformed, a stream error PROTOCOL_ERROR (§8.1.1).
+                returnConnectionCredit(length, now: now)
+                try resetForPeerError(id, .protocolError, now: now, handler)
                 return
             }
             guard record.receiveWindow.receive(length) else {

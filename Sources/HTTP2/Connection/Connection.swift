@@ -38,6 +38,8 @@ public struct Connection {
         case failed
     }
     var phase: Phase
+    /// Octets of the peer's first frame seen while waiting for its SETTINGS (§3.4).
+    var firstFrameOctetsSeen = 0
 
     /// A field block being assembled across HEADERS/PUSH_PROMISE and CONTINUATION (§4.3).
     struct FieldBlock {
