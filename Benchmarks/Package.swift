@@ -1,7 +1,9 @@
 // swift-tools-version:6.1
-// Benchmarks for the HPACK codec, side by side with swift-nio-http2's NIOHPACK.
+// Benchmarks side by side with swift-nio-http2 1.46.0: the HPACK codec against NIOHPACK
+// (HPACKBench), and the frame layer, the connection engine and memory per idle stream against
+// NIOHTTP2Handler (H2Bench).
 // Run: `cd Benchmarks && swift package benchmark`, or `bash Benchmarks/run.sh` for the
-// summary table with libnghttp2 as the yardstick. See ../BENCHMARKS.md.
+// summary tables (libnghttp2 as the HPACK yardstick). See ../BENCHMARKS.md.
 import Foundation
 import PackageDescription
 
@@ -40,6 +42,39 @@ let package = Package(
             ],
             path: "Benchmarks/HPACKBench",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Frame layer, engine and idle-stream memory: ours and swift-nio-http2's handler.
+        .target(name: "CHeapInfo", path: "Sources/CHeapInfo"),
+        .target(
+            name: "H2BenchKit",
+            dependencies: [
+                "CHeapInfo",
+                .product(name: "HPACK", package: rootIdentity),
+                .product(name: "HTTP2", package: rootIdentity),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Sources/H2BenchKit",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
+        .executableTarget(
+            name: "H2Bench",
+            dependencies: [
+                "H2BenchKit",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/H2Bench",
+            swiftSettings: [.swiftLanguageMode(.v5)],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The frame, engine and idle-stream loops alone: checks, callgrind, heap and RSS.
+        .executableTarget(
+            name: "h2-profile",
+            dependencies: ["H2BenchKit"],
+            path: "Sources/h2-profile",
+            swiftSettings: [.swiftLanguageMode(.v5)]
         ),
         // Our decode/encode loop alone, for callgrind and for checking the corpus round-trips.
         .executableTarget(

@@ -31,6 +31,8 @@ def main():
         figures = {}
         for path in glob.glob(os.path.join(run, "*.jmh.json")):
             for element in json.load(open(path)):
+                if ".HPACKBench." not in element["benchmark"]:
+                    continue
                 op, lib = element["benchmark"].rsplit(".", 1)[-1].split("_", 1)
                 p50 = {"throughput": element["primaryMetric"]["scorePercentiles"]["50.0"]}
                 for metric, data in element["secondaryMetrics"].items():
