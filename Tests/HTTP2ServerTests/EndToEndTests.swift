@@ -223,6 +223,40 @@ struct EndToEndTests {
         }
     }
 
+    @Test func aHandlerThatReturnsWithoutFinishStillEndsTheStreamAfterQueuedData() async throws {
+        let handler: HTTPHandler = { _, response in
+            try await response.writeHead(status: 200)
+            // Enough to leave the stream's queue over its budget when the handler returns.
+            for _ in 0..<4 { try await response.write(ByteBuffer(repeating: 0x64, count: 200 * 1024)) }
+        }
+        try await withServer(handler: handler) { _, port in
+            var configuration = ConnectionConfiguration.client()
+            configuration.settings.initialWindowSize = 65_535
+            configuration.returnsCreditAutomatically = false
+            let clientConfiguration = configuration
+            let response = try await blocking { () -> H2TestClient.Response in
+                let client = try H2TestClient(socket: try TestSocket(port: port), configuration: clientConfiguration)
+                let id = try client.request("GET", "/no-finish")
+                client.socket.setTimeout(0.3)
+                for _ in 0..<3 { _ = try? client.pump() }  // let the handler return first
+                client.socket.setTimeout(5)
+                var consumed = 0
+                while !(client.responses[id]?.done ?? false) {
+                    let body = client.responses[id]?.body.count ?? 0
+                    if body > consumed {
+                        client.connection.consume(body - consumed, on: id, now: H2TestClient.now())
+                        consumed = body
+                        try client.flush()
+                    }
+                    try client.pump()
+                }
+                return client.responses[id] ?? H2TestClient.Response()
+            }
+            #expect(response.reset == nil)
+            #expect(response.body.count == 4 * 200 * 1024)
+        }
+    }
+
     @Test func bufferingPerConnectionIsBounded() async throws {
         // Many streams, no window: the connection's queued total stays under its budget.
         let written = Box(0)

@@ -29,7 +29,8 @@ final class H2Stream: ResponseSink, @unchecked Sendable {
     struct PendingWrite {
         var buffer: ByteBuffer
         var endStream: Bool
-        var continuation: CheckedContinuation<Void, Error>
+        /// nil for the end the server adds after the handler returned.
+        var continuation: CheckedContinuation<Void, Error>?
     }
     var pending: PendingWrite?
 
@@ -55,7 +56,7 @@ final class H2Stream: ResponseSink, @unchecked Sendable {
         if let pending {
             self.pending = nil
             owner?.unblock(id)
-            pending.continuation.resume(throwing: CancellationError())
+            pending.continuation?.resume(throwing: CancellationError())
         }
     }
 
@@ -66,7 +67,7 @@ final class H2Stream: ResponseSink, @unchecked Sendable {
         body.fail(error)
         if let pending {
             self.pending = nil
-            pending.continuation.resume(throwing: error)
+            pending.continuation?.resume(throwing: error)
         }
         if !handlerDone { task?.cancel() }
     }

@@ -328,7 +328,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
         if let pending = stream.pending {
             // Cannot happen (the task waited for its writes), but never leak a continuation.
             stream.pending = nil
-            pending.continuation.resume(throwing: CancellationError())
+            pending.continuation?.resume(throwing: CancellationError())
         }
         blocked[stream.id] = nil
         let id = stream.id
@@ -353,13 +353,10 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
             if let failure, !(failure is CancellationError) {
                 logger.warning("handler failed during the response: \(failure)", metadata: metadata)
             }
-            if failure == nil, connection.isWritable(id) {
-                do {
-                    try connection.sendData([], on: id, endStream: true)
-                    markEnded(stream)
-                } catch {
-                    resetStream(stream, code: .internalError)
-                }
+            if failure == nil {
+                // The end goes out behind what is queued, when there is room for it.
+                stream.pending = H2Stream.PendingWrite(buffer: ByteBuffer(), endStream: true, continuation: nil)
+                pump(stream)
             } else {
                 resetStream(stream, code: failure is CancellationError ? .cancel : .internalError)
             }
@@ -446,7 +443,11 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
             } catch {
                 stream.pending = nil
                 blocked[id] = nil
-                pending.continuation.resume(throwing: error)
+                if let continuation = pending.continuation {
+                    continuation.resume(throwing: error)
+                } else {
+                    resetStream(stream, code: .internalError)
+                }
                 return
             }
             if last { markEnded(stream) }
@@ -454,7 +455,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
         }
         stream.pending = nil
         blocked[id] = nil
-        pending.continuation.resume()
+        pending.continuation?.resume()
     }
 
     func unblock(_ id: StreamID) { blocked[id] = nil }
