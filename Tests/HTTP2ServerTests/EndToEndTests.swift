@@ -226,8 +226,9 @@ struct EndToEndTests {
     @Test func aHandlerThatReturnsWithoutFinishStillEndsTheStreamAfterQueuedData() async throws {
         let handler: HTTPHandler = { _, response in
             try await response.writeHead(status: 200)
-            // Enough to leave the stream's queue over its budget when the handler returns.
-            for _ in 0..<4 { try await response.write(ByteBuffer(repeating: 0x64, count: 200 * 1024)) }
+            // The client's window (65535) and exactly the stream's queue budget (256 KiB):
+            // the handler returns with its queue full, so the end must wait for room.
+            try await response.write(ByteBuffer(repeating: 0x64, count: 65_535 + 256 * 1024))
         }
         try await withServer(handler: handler) { _, port in
             var configuration = ConnectionConfiguration.client()
@@ -253,7 +254,7 @@ struct EndToEndTests {
                 return client.responses[id] ?? H2TestClient.Response()
             }
             #expect(response.reset == nil)
-            #expect(response.body.count == 4 * 200 * 1024)
+            #expect(response.body.count == 65_535 + 256 * 1024)
         }
     }
 
