@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "h2-peer", targets: ["h2-peer"]),
         .library(name: "HTTP2Server", targets: ["HTTP2Server"]),
         .executable(name: "h2-server", targets: ["h2-server"]),
+        .executable(name: "sse-server", targets: ["sse-server"]),
     ],
     dependencies: [
         // HTTP2Server only (HPACK and HTTP2 stay dependency-free).
@@ -40,6 +41,22 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "h2-server", dependencies: ["HTTP2Server", "HTTP2ServerCLI"]),
+        // sse-server: the SSE dashboard (issue 6); its routes and SSE pieces live in SSEServer.
+        .target(name: "SSEServer", dependencies: [
+            "HTTP2Server", "HPACK",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "sse-server", dependencies: [
+            "SSEServer", "HTTP2Server",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "SSEServerTests", dependencies: [
+            "SSEServer", "HTTP2Server", "HPACK",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .testTarget(name: "HTTP2ServerTests", dependencies: [
             "HTTP2Server", "HTTP2ServerCLI", "HPACK", "HTTP2", "COpenSSL",
             .product(name: "NIOCore", package: "swift-nio"),

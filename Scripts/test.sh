@@ -48,6 +48,26 @@ if ! python_ok; then
         || { echo "test.sh: cannot install ${PY_PACKAGES[*]} with pip; install them and rerun" >&2; exit 1; }
     python_ok || { echo "test.sh: python3 still cannot import hpack, hyperframe, h2 and httpx" >&2; exit 1; }
 fi
+# The sse-server browser test drives headless Chromium (apt: chromium, chromium-driver)
+# through Selenium (pip).
+BROWSER_OK=1
+if ! { command -v chromium >/dev/null && command -v chromedriver >/dev/null; }; then
+    if [ "$(id -u)" = 0 ]; then
+        step "installing chromium chromium-driver (apt)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    else
+        echo "test.sh: chromium and chromedriver are missing (sudo apt-get install chromium chromium-driver); the browser test is skipped" >&2
+        BROWSER_OK=0
+    fi
+fi
+SELENIUM=selenium==4.51.0
+if [ "$BROWSER_OK" = 1 ] && ! python3 -c 'import selenium' 2>/dev/null; then
+    step "installing $SELENIUM (pip)"
+    python3 -m pip install --quiet --disable-pip-version-check "$SELENIUM" \
+        || python3 -m pip install --quiet --disable-pip-version-check --user "$SELENIUM" \
+        || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$SELENIUM" \
+        || { echo "test.sh: cannot install $SELENIUM with pip; install it and rerun" >&2; exit 1; }
+fi
 
 # --- Build and unit tests -------------------------------------------------------------
 step "swift build"
@@ -62,6 +82,13 @@ H2_PEER="$(swift build --show-bin-path)/h2-peer" python3 -m unittest discover -s
 # --- HTTP2Server against real clients (curl, nghttp, h2load, httpx) ---------------------
 step "interop: h2-server against curl, nghttp, h2load and httpx"
 H2_SERVER="$(swift build --show-bin-path)/h2-server" python3 -m unittest discover -s Tests/ServerInterop
+
+# --- sse-server in a real browser (headless Chromium): 100 streams on one h2 connection,
+#     the 6-connection wall over HTTP/1.1, SETTINGS_MAX_CONCURRENT_STREAMS 6 over h2 -------
+if [ "$BROWSER_OK" = 1 ]; then
+    step "browser: sse-server dashboard in headless Chromium"
+    SSE_SERVER="$(swift build --show-bin-path)/sse-server" python3 -m unittest discover -s Tests/Browser
+fi
 
 # --- Vectors --------------------------------------------------------------------------
 step "h2-vectors hpack Vectors/hpack"
