@@ -199,8 +199,7 @@ extension Connection {
     /// The next time `handleTimeouts` has something to check, if any.
     public var nextDeadline: UInt64? {
         let settings = localSettings.deadline(timeout: configuration.settingsTimeout)
-        // The idle timeout counts only while no stream is live (see `handleTimeouts`).
-        let idle = streams.liveCount > 0 ? nil : configuration.idleTimeout.map { lastActivity &+ $0 }
+        let idle = configuration.idleTimeout.map { lastActivity &+ $0 }
         switch (settings, idle) {
         case let (a?, b?): return min(a, b)
         case let (a?, nil): return a

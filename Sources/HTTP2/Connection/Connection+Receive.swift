@@ -5,10 +5,10 @@ extension Connection {
     /// A connection error is reported as `.connectionError` after GOAWAY was queued; the
     /// connection then reads nothing more.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: UInt64, _ handler: (ConnectionEvent) -> Void) {
-        pollEvents(handler)
         // Once finished (a connection error, or GOAWAY with nothing left), read nothing more.
         guard !isClosed else { return }
         lastActivity = now
+        pollEvents(handler)
         var input = bytes
         if case .awaitingPreface(let matched) = phase {
             // RFC 9113 §3.4: the server expects the 24-octet preface first.

@@ -69,13 +69,8 @@ extension Connection {
     /// Our side of the stream is done (END_STREAM sent).
     mutating func finishSending(_ stream: StreamID, _ next: StreamState) {
         streams.setState(stream, next)
-        if next == .closed { deferredEvents.append(.streamClosed(stream)) }
         if next.isClosed {
             startQueuedRequestsLater()
-            // After GOAWAY, our END_STREAM may finish the last stream (§6.8).
-            var finished: [ConnectionEvent] = []
-            checkShutdownComplete { finished.append($0) }
-            deferredEvents.append(contentsOf: finished)
         }
     }
 
