@@ -25,6 +25,16 @@ let package = Package(
         .target(name: "FuzzDriver"),
         fuzzTarget("fuzz-hpack-decode", [.product(name: "HPACK", package: "swift-h2")]),
         fuzzTarget("fuzz-hpack-roundtrip", [.product(name: "HPACK", package: "swift-h2")]),
+        fuzzTarget("fuzz-frame-reader", [.product(name: "HTTP2", package: "swift-h2")]),
+        // A server Connection driven by a client, with the checks on its events and output
+        // that the two engine targets share.
+        .target(name: "EngineHarness", dependencies: [
+            .product(name: "HTTP2", package: "swift-h2"), .product(name: "HPACK", package: "swift-h2"), "FuzzDriver",
+        ]),
+        fuzzTarget("fuzz-server-engine", ["EngineHarness", .product(name: "HTTP2", package: "swift-h2")]),
+        fuzzTarget("fuzz-frame-sequence", [
+            "EngineHarness", .product(name: "HTTP2", package: "swift-h2"), .product(name: "HPACK", package: "swift-h2"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,10 @@
 #                       (libFuzzer -merge=1); commit the result
 #   FUZZ_JOBS=N         build jobs (default: all cores)
 #   FUZZ_FLAGS="..."    extra libFuzzer flags, e.g. "-max_len=16384 -seed=1"
+#   FUZZ_WORK=DIR       the work folder inside Fuzz/ (default work; logs, seeds, new inputs),
+#                       for runs side by side in one checkout (each folder takes a lock)
+#   FUZZ_KNOWN_ISSUES=  "all" or names from Fuzz/Regressions/open.txt: also run the checks
+#                       that those open findings break (off by default, see README.md)
 set -uo pipefail
 
 FUZZ_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,6 +52,7 @@ if [[ ${#targets[@]} -eq 0 ]]; then
     exit 2
 fi
 
+work_root=${FUZZ_WORK:-work}
 scratch=.build-fuzz
 build=(swift build -c release --scratch-path "$scratch" --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
 [[ -n ${FUZZ_JOBS:-} ]] && build+=(-j "$FUZZ_JOBS")
@@ -59,23 +64,46 @@ status=0
 summary=()
 for target in "${targets[@]}"; do
     echo "=== $target: build"
-    mkdir -p "work/$target"
-    "${build[@]}" --product "$target" >"work/$target/build.log" 2>&1
+    work="$work_root/$target"
+    mkdir -p "$work"
+    # One run.sh at a time per work folder: a second one would truncate the first one's log
+    # and seeds under it. Wait for it (the lock goes with this shell's file descriptor).
+    exec {lock}>"$work/.lock"
+    if ! flock -n "$lock"; then
+        echo "=== $target: another run.sh is using Fuzz/$work, waiting (or set FUZZ_WORK)"
+        flock "$lock"
+    fi
+    "${build[@]}" --product "$target" >"$work/build.log" 2>&1
     built=$?
     # Progress lines and a harmless ASan/gold link warning left out.
-    grep -vE "^\[[0-9]+/[0-9]+\]|Cannot export local symbol '__asan_extra_spill_area'" "work/$target/build.log"
+    grep -vE "^\[[0-9]+/[0-9]+\]|Cannot export local symbol '__asan_extra_spill_area'" "$work/build.log"
     binary="$scratch/release/$target"
     if [[ $built -ne 0 || ! -x $binary ]]; then
         echo "=== $target: BUILD FAILED"
         summary+=("$(printf '%-26s %s' "$target" "build failed")")
         status=1
+        exec {lock}>&-
         continue
     fi
 
-    work="work/$target"
     mkdir -p "$work/corpus" "$work/seeds" "artifacts/$target"
     rm -f "$work/seeds"/*
     python3 seeds.py "$target" "$work/seeds" || echo "=== $target: seed writer failed, going on without"
+    # Open findings (Regressions/open.txt: target, file, issue): their checks are off by
+    # default (FUZZ_KNOWN_ISSUES), so they run below as seeds like the others; here each is
+    # replayed with its check on, to tell whether it still reproduces. Not a failure.
+    if [[ -f Regressions/open.txt ]]; then
+        while read -r open_target open_file open_issue; do
+            [[ $open_target == "$target" && -f Regressions/$target/$open_file ]] || continue
+            if FUZZ_KNOWN_ISSUES=$open_issue "$binary" "Regressions/$target/$open_file" >"$work/open-$open_issue.log" 2>&1; then
+                echo "=== $target: open finding $open_issue ($open_file) no longer reproduces: fixed? remove its" \
+                    "line from Fuzz/Regressions/open.txt and the FUZZ_KNOWN_ISSUES gate of its check"
+            else
+                echo "=== $target: open finding $open_issue ($open_file) still reproduces (Fuzz/Regressions/README.md)"
+            fi
+        done < <(grep -vE '^\s*(#|$)' Regressions/open.txt)
+    fi
+
     corpora=("$work/corpus")
     [[ -d Corpus/$target ]] && corpora+=("Corpus/$target")
     # Past findings run first thing, like every seed: one that crashes again fails the run.
@@ -95,9 +123,9 @@ for target in "${targets[@]}"; do
         { t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2] } c[NR] = t }
         END { printf "%.0f", c[2] - c[1] }')
 
-    counters=$(grep -m1 -oE 'Loaded 1 modules +\([0-9]+ inline 8-bit counters\)' "$log" | grep -oE '[0-9]+ inline' | grep -oE '[0-9]+')
-    last=$(grep -E '^#[0-9]+' "$log" | tail -1)
-    execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$')
+    counters=$(grep -a -m1 -oE 'Loaded 1 modules +\([0-9]+ inline 8-bit counters\)' "$log" | grep -oE '[0-9]+ inline' | grep -oE '[0-9]+')
+    last=$(grep -a -E '^#[0-9]+' "$log" | tail -1)
+    execs=$(grep -a -oE 'stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$')
     [[ -z $execs ]] && execs=$(sed -nE 's/^#([0-9]+).*/\1/p' <<<"$last")
     cov=$(grep -oE 'cov: [0-9]+' <<<"$last" | grep -oE '[0-9]+')
     ft=$(grep -oE 'ft: [0-9]+' <<<"$last" | grep -oE '[0-9]+')
@@ -108,7 +136,7 @@ for target in "${targets[@]}"; do
     if [[ $code -ne 0 ]]; then
         result="FINDING (exit $code)"
         status=1
-        grep -E 'ERROR: |SUMMARY: |broken|Fatal error|Test unit written|Base64' "$log" | head -20
+        grep -a -E 'ERROR: |SUMMARY: |broken|Fatal error|Test unit written|Base64' "$log" | head -20
         echo "=== $target: log tail"
         tail -40 "$log"
     elif [[ -z $counters || $counters -lt 1000 ]]; then
@@ -139,6 +167,7 @@ for target in "${targets[@]}"; do
             status=1
         fi
     fi
+    exec {lock}>&-
 done
 
 echo "=== summary (${seconds}s each)"

@@ -125,9 +125,111 @@ def hpack_roundtrip(write):
         write(name, bytes(out))
 
 
+# Must match the lists in fuzz-frame-reader and EngineHarness.
+READER_MAX_FRAME_SIZES = [16384, 16384, 16385, 20000, 65535, 1 << 20, 16777215, 16384]
+ENGINE_CONNECTION_WINDOWS = [1 << 20, 65535, 200000, 16 << 20]
+ENGINE_BODY_SIZES = [0, 100, 20000, 70000]
+PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+
+def frame_cases():
+    """(file name, case) for every case of Vectors/frames/*.json."""
+    for path in sorted(glob.glob(os.path.join(VECTORS, "frames", "*.json"))):
+        with open(path, encoding="utf-8") as handle:
+            cases = json.load(handle).get("cases", [])
+        for case in cases:
+            yield os.path.basename(path), case
+
+
+def conformance_cases():
+    """(file name, case) for every case of Vectors/conformance/*.json, if present."""
+    for path in sorted(glob.glob(os.path.join(VECTORS, "conformance", "*.json"))):
+        with open(path, encoding="utf-8") as handle:
+            cases = json.load(handle).get("cases", [])
+        for case in cases:
+            yield os.path.basename(path), case
+
+
+def frame_reader(write):
+    """fuzz-frame-reader: [setup] [7 chunk codes] then each case's wire, twice (in one
+    call; in small mixed chunks with a copy of the reader after its first frame); and per
+    file the error-free wires one after the other."""
+    runs = {}
+    for name, case in frame_cases():
+        wire = bytes.fromhex(case["wire"])
+        size = nearest(READER_MAX_FRAME_SIZES, case.get("max_frame_size", 16384))
+        label = "%s-%s" % (name, case["name"].replace(" ", "_").replace("/", "_"))
+        write(label + "-whole", bytes([size] + [0xff] * 7) + wire[:SEED_LIMIT])
+        write(label + "-chunks", bytes([size | 1 << 3, 3, 9, 1, 0xf0, 5, 0, 17]) + wire[:SEED_LIMIT])
+        if "error" not in case and size == 0:
+            runs.setdefault(name, bytearray())
+            if len(runs[name]) + len(wire) <= SEED_LIMIT:
+                runs[name] += wire
+    for name, wires in runs.items():
+        write(name + "-all", bytes([0x80 | 2 << 3, 7, 1, 30, 2, 0xf1, 4, 11]) + bytes(wires))
+
+
+def engine_options(case):
+    """The harness options octet closest to a conformance case's server options."""
+    options = 0
+    config = case.get("server_config", {})
+    if config.get("returns_credit_automatically") is False:
+        options |= 1
+    if "connection_window" in config:
+        options |= nearest(ENGINE_CONNECTION_WINDOWS, config["connection_window"]) << 4
+    body = case.get("response_body_length", 2)
+    options |= min(range(4), key=lambda index: abs(ENGINE_BODY_SIZES[index] - body)) << 6
+    return options
+
+
+def server_engine(write):
+    """fuzz-server-engine: each conformance case's "send" steps one after the other (they
+    start with the preface: flags bit 0, the harness sends none), in one chunk and in mixed
+    chunks; and each frame vector's wire after the harness's preface and SETTINGS."""
+    for name, case in conformance_cases():
+        stream = b"".join(bytes.fromhex(step["send"]) for step in case.get("steps", []) if "send" in step)
+        label = "%s-%s" % (name, case.get("id", "?").replace("/", "_"))
+        flags = 1 | (0x80 if case.get("server_settings", {}).get("enable_connect_protocol") else 0)
+        head = bytes([engine_options(case), flags])
+        write(label + "-whole", head + bytes([0x1f] * 6) + stream[:SEED_LIMIT])
+        write(label + "-chunks", head + bytes([0x1b, 0x02, 0x11, 0x25, 0x0a, 0x1f]) + stream[:SEED_LIMIT])
+    for name, case in frame_cases():
+        if case.get("max_frame_size", 16384) != 16384:
+            continue
+        label = "frames-%s-%s" % (name, case["name"].replace(" ", "_").replace("/", "_"))
+        write(label, bytes([0x40, 0, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f, 0x1f]) + bytes.fromhex(case["wire"])[:SEED_LIMIT])
+
+
+# fuzz-frame-sequence programs (see the op list at the top of FuzzFrameSequence.swift):
+# [options] [flags] [client settings] then ops.
+SEQUENCES = {
+    "get": [0x40, 0, 0, 0x80, 0x08, 0x00],
+    "post-data": [0x40, 0, 0, 0x90, 0x00, 0x02, 0x81, 0x48],
+    "ten-streams-large-bodies": [0xc0, 0, 0] + [0x80, 0x08, 0x00] * 10 + [0x84, 0x3c, 0x84, 0x38, 0x8d, 0x03],
+    "continuation": [0x40, 0, 0, 0x80, 0x48, 0x00, 0x03],
+    "client-window-0": [0x80, 0, 0x01, 0x80, 0x08, 0x00, 0x84, 0x38, 0x84, 0x3c, 0x8d, 0x01],
+    "control-frames": [0x40, 0, 0, 0x80, 0x00, 0x00, 0x86, 0x2a, 0xc5, 0x03, 0x09, 0x04, 0x0a,
+                       0x83, 0x40, 0x87, 0x00, 0x00],
+    "trailers": [0x40, 0x10, 0, 0x90, 0x00, 0x00, 0x82, 0x00],
+    "priority-padding": [0x40, 0, 0, 0x80, 0x38, 0x00, 0x05, 0x08, 0x0f],
+    "data-burst": [0x00, 0, 0, 0xa0, 0x00, 0x00, 0xcf, 0x20],
+    "graceful-shutdown-pings": [0x40, 0x60, 0, 0x80, 0x08, 0x00, 0x8d, 0x01, 0x80, 0x08, 0x00, 0x8d, 0x01,
+                                0x80, 0x08, 0x00, 0x8d, 0x01, 0x96, 0x01],
+}
+
+
+def frame_sequence(write):
+    """fuzz-frame-sequence: a few hand-written programs (no vectors fit its layout)."""
+    for name, program in SEQUENCES.items():
+        write(name, bytes(program))
+
+
 WRITERS = {
     "fuzz-hpack-decode": hpack_decode,
     "fuzz-hpack-roundtrip": hpack_roundtrip,
+    "fuzz-frame-reader": frame_reader,
+    "fuzz-server-engine": server_engine,
+    "fuzz-frame-sequence": frame_sequence,
 }
 
 
@@ -151,7 +253,7 @@ def main():
         count += 1
 
     writer(write)
-    print("%s: %d seeds from Vectors/ in %s" % (target, count, out_dir))
+    print("%s: %d seeds in %s" % (target, count, out_dir))
 
 
 if __name__ == "__main__":

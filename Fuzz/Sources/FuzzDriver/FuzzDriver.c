@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 // Provided by libFuzzer (compiler-rt) when the program is linked with -sanitize=fuzzer;
 // weak so that a build without it still links and can replay files.
@@ -47,8 +48,25 @@ int fuzz_trace_enabled(void) {
     if (cached < 0) {
         const char *value = getenv("FUZZ_TRACE");
         cached = value != NULL && value[0] != '\0' && !(value[0] == '0' && value[1] == '\0');
+        // Line by line, so that the trace before a trap is not lost in a buffer.
+        if (cached) setvbuf(stdout, NULL, _IOLBF, 0);
     }
     return cached;
+}
+
+int fuzz_check_known_issue(const char *name) {
+    const char *value = getenv("FUZZ_KNOWN_ISSUES");
+    if (value == NULL || value[0] == '\0') return 0;
+    if (strcmp(value, "all") == 0) return 1;
+    size_t length = strlen(name);
+    for (const char *start = value; *start != '\0';) {
+        const char *end = strchr(start, ',');
+        size_t item = end != NULL ? (size_t)(end - start) : strlen(start);
+        if (item == length && strncmp(start, name, length) == 0) return 1;
+        if (end == NULL) break;
+        start = end + 1;
+    }
+    return 0;
 }
 
 int fuzz_driver_main(int argc, char **argv, FuzzDriverTestOneInput test_one_input) {

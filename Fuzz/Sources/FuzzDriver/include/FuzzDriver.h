@@ -20,4 +20,11 @@ int fuzz_driver_main(int argc, char **argv, FuzzDriverTestOneInput test_one_inpu
 /// targets then print what they do with an input, block by block. For reproducers only.
 int fuzz_trace_enabled(void);
 
+/// Non-zero when the check that the open finding `name` (Fuzz/Regressions/README.md) is
+/// known to break should run: when the environment variable FUZZ_KNOWN_ISSUES is "all",
+/// or a comma-separated list of names that holds `name`. Off by default, so that fuzzing
+/// goes on past a known bug instead of finding it again; on, to see whether a reproducer
+/// still reproduces.
+int fuzz_check_known_issue(const char *name);
+
 #endif
