@@ -88,23 +88,9 @@ enum Conformance {
 
     /// The `.json` files under `root` (or `root` itself), grouped by folder, sorted.
     static func files(under root: String) throws -> [(folder: String, files: [String])] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
-            throw Problem("no such file or folder")
-        }
-        guard isDirectory.boolValue else {
-            return [((root as NSString).deletingLastPathComponent, [root])]
-        }
-        guard let walker = FileManager.default.enumerator(atPath: root) else {
-            throw Problem("cannot list the folder")
-        }
-        var byFolder: [String: [String]] = [:]
-        for case let relative as String in walker where relative.hasSuffix(".json") {
-            let path = (root as NSString).appendingPathComponent(relative)
-            byFolder[(path as NSString).deletingLastPathComponent, default: []].append(path)
-        }
-        guard !byFolder.isEmpty else { throw Problem("no .json scenario files") }
-        return byFolder.keys.sorted().map { folder in (folder, (byFolder[folder] ?? []).sorted()) }
+        let groups = try vectorFiles(under: root)  // VectorFiles.swift, shared with the hpack mode
+        guard !groups.isEmpty else { throw Problem("no .json scenario files") }
+        return groups
     }
 
     /// The cases of one file; a file-level `role` applies to the cases that name none.
