@@ -35,7 +35,8 @@ not exist. Tests are recognized in the Test column:
   * `SuiteType.function`: a Swift Testing test (a file under Tests/ declares or extends the
     type, and one of those files has `func function`), or a Python unittest
     (`class SuiteType` and `def function` in one .py file under Tests/);
-  * a bare `SomethingTests`: a Swift type or a Python class under Tests/;
+  * a bare `SomethingTests`: a Swift type or a Python class under Tests/; a bare
+    `test_name`: a Python test method under Tests/;
   * `SuiteType › description` (also `› description` for the previous suite): a test whose
     @Test("…") description starts with the text (up to "…" or " (");
   * a conformance scenario id, `6.9.2/1` or `client/6.5/3` or `hpack/4` (a range `a–b`
@@ -234,6 +235,7 @@ SCENARIO = re.compile(r"(?<![\w./])((?:client/)?(?:\d+(?:\.\d+)*|hpack)/\d+)(?![
 QUALIFIED = re.compile(r"\b([A-Z]\w*Tests)\.([A-Za-z_]\w*)\b")
 BARE_SUITE = re.compile(r"\b([A-Z]\w*Tests)\b(?!\.\w)(?!\s*›)")
 DESCRIBED = re.compile(r"(?:\b([A-Z]\w*Tests)\s*)?›\s*([^;›]+)")
+BARE_PYTHON_TEST = re.compile(r"(?<![\w.])(test_\w+)")
 VECTOR_FILE = re.compile(r"\b([\w-]+\.json)\b")
 
 
@@ -258,6 +260,10 @@ def test_references(cell, index):
         found += 1
         if not index.has_type(suite):
             problems.append(suite)
+    for function in BARE_PYTHON_TEST.findall(text):
+        found += 1
+        if not any(function in defs for defs in index.python.values()):
+            problems.append(function)
     for scenario in SCENARIO.findall(text):
         found += 1
         if scenario not in index.scenarios:
