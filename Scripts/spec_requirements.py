@@ -35,6 +35,8 @@ not exist. Tests are recognized in the Test column:
   * `SuiteType.function`: a Swift Testing test (a file under Tests/ declares or extends the
     type, and one of those files has `func function`), or a Python unittest
     (`class SuiteType` and `def function` in one .py file under Tests/);
+    quoted cases in parentheses right after it, `SuiteType.function ("case")`, must be
+    string literals in the suite's files (the arguments of a parameterized test);
   * a bare `SomethingTests`: a Swift type or a Python class under Tests/; a bare
     `test_name`: a Python test method under Tests/;
   * `SuiteType › description` (also `› description` for the previous suite): a test whose
@@ -194,12 +196,14 @@ class TestIndex:
     def __init__(self, root):
         self.swift_types = {}      # type name -> set of files that declare or extend it
         self.swift_funcs = {}      # file -> set of func names
+        self.swift_text = {}       # file -> its text
         self.descriptions = {}     # type name -> list of @Test descriptions in its files
         self.python = {}           # class name -> set of def names in its file
         for path in sorted((root / "Tests").rglob("*.swift")):
             text = path.read_text(encoding="utf-8", errors="replace")
             for name in re.findall(r"\b(?:struct|class|enum|actor|extension)\s+([A-Za-z_]\w*)", text):
                 self.swift_types.setdefault(name, set()).add(path)
+            self.swift_text[path] = text
             self.swift_funcs[path] = set(re.findall(r"\bfunc\s+([A-Za-z_]\w*)", text))
             for name in re.findall(r"\b(?:struct|class|enum|actor|extension)\s+([A-Za-z_]\w*)", text):
                 self.descriptions.setdefault(name, []).extend(
@@ -227,6 +231,10 @@ class TestIndex:
                 return True
         return function in self.python.get(suite, ())
 
+    def has_case(self, suite, text):
+        """A string literal starting with text in a file of the Swift suite."""
+        return any('"' + text in self.swift_text[path] for path in self.swift_types.get(suite, ()))
+
     def has_description(self, suite, text):
         return any(d.startswith(text) for d in self.descriptions.get(suite, ()))
 
@@ -245,10 +253,17 @@ def test_references(cell, index):
     found = 0
     problems = []
     text = re.sub(r"`", "", cell)
-    for suite, function in QUALIFIED.findall(text):
+    for match in QUALIFIED.finditer(text):
+        suite, function = match.groups()
         found += 1
         if not index.has_test(suite, function):
             problems.append(f"{suite}.{function}")
+            continue
+        # "Suite.function ("case one", "case two")": the cases of a parameterized test.
+        cases = re.match(r'\s*\(([^)]*)\)', text[match.end():])
+        for case in re.findall(r'"([^"]+)"', cases.group(1)) if cases else []:
+            if not index.has_case(suite, case.rstrip("…")):
+                problems.append(f'{suite}.{function} ("{case}")')
     suite = None
     for named, description in DESCRIBED.findall(text):
         suite = named or suite
