@@ -45,6 +45,9 @@ not exist. Tests are recognized in the Test column:
     checks both ends), in Vectors/conformance/*.json or Vectors/conformance/client/*.json;
   * a vector file, `unknown.json`, in Vectors/frames/ or Vectors/hpack/.
 
+Every key word of the text (but the terminology paragraph's quoted ones) must fall in a
+listed sentence, else the script fails: the extraction checks itself.
+
 An ID's status over all the rows that cover it is "gap" if any of them is a gap, else
 "done" if any is done, else "n/a". Only Python's standard library is used.
 """
@@ -140,6 +143,15 @@ def numbered_requirements(rfc, text):
         key = section.replace("App. ", "App.")
         result.append((f"{rfc}/{key}#{counts[section]}", section, sentence))
     return result
+
+
+def missed_keywords(text, sentences):
+    """How many key words of the text are in no requirement sentence: a self-check of the
+    extraction (a heading mistaken for text, a sentence lost at a line or list break). Only
+    the quoted key words of the terminology paragraph are left out of the count."""
+    everywhere = len(KEYWORD.findall(QUOTED_KEYWORD.sub("", re.sub(r"\s+", " ", text))))
+    extracted = sum(len(KEYWORD.findall(QUOTED_KEYWORD.sub("", sentence))) for sentence in sentences)
+    return everywhere - extracted
 
 
 def section_key(section):
@@ -375,7 +387,15 @@ def main():
         print("spec texts not found, check skipped" + f" ({spec_dir}: {', '.join(missing_files)} missing)")
         return 0
 
-    found = {rfc: numbered_requirements(rfc, (spec_dir / RFCS[rfc]).read_text(encoding="utf-8")) for rfc in chosen}
+    texts = {rfc: (spec_dir / RFCS[rfc]).read_text(encoding="utf-8") for rfc in chosen}
+    found = {rfc: numbered_requirements(rfc, texts[rfc]) for rfc in chosen}
+    missed = {rfc: missed_keywords(texts[rfc], [s for _, _, s in found[rfc]]) for rfc in chosen}
+    for rfc in chosen:
+        if missed[rfc]:
+            print(f"RFC {rfc}: {missed[rfc]} key word(s) of the text are in no requirement sentence: "
+                  "the extraction needs fixing", file=sys.stderr)
+    if any(missed.values()):
+        return 1
 
     notes = args.status or args.check
     if not notes:
