@@ -104,7 +104,7 @@ fi
 
 # --- SPEC-NOTES covers every requirement of the RFCs (skipped without ../shared/spec) ---
 step "SPEC-NOTES.md against the RFC texts"
-python3 Scripts/spec_requirements.py --check SPEC-NOTES.md
+python3 Scripts/spec_requirements.py --check SPEC-NOTES.md SPEC-NOTES-server.md
 
 # --- Fuzz smoke run -------------------------------------------------------------------
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
