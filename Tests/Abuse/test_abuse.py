@@ -74,6 +74,7 @@ class AbuseTestCase(unittest.TestCase):
         self.started = time.monotonic()
         self.server = Server("--plaintext", "--grace-period", "0", *self.server_args)
         self.addCleanup(self.server.cleanup)
+        self.addCleanup(self.close_stdout)
         self.addCleanup(self.server.stop)
         self.pid = self.server.process.pid
         self.port = self.server.port
@@ -89,6 +90,42 @@ class AbuseTestCase(unittest.TestCase):
     def tearDown(self):
         for client in self.clients:
             client.close()
+
+    def close_stdout(self):
+        # The harness drains the server's stdout in a thread; it ends at EOF.
+        self.server._reader.join(5)
+        self.server.process.stdout.close()
+
+    def sustained(self, attack, seconds=2.0, max_connections=40):
+        """Runs `attack(client)` on new connections, one after the other, for `seconds`
+        (at most `max_connections` of them) in a thread, while this thread checks that a
+        new client is served. Returns what each attack returned (or the exception)."""
+        results = []
+
+        def run():
+            end = time.monotonic() + seconds
+            while time.monotonic() < end and len(results) < max_connections:
+                client = RawClient(self.port)
+                try:
+                    client.handshake()
+                    results.append(attack(client))
+                except Exception as error:  # reported by the caller's assertions
+                    results.append(error)
+                finally:
+                    client.close()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        samples = []
+        time.sleep(0.2)
+        while thread.is_alive() and len(samples) < 6:
+            samples.append(self.assert_served("during"))
+            time.sleep(0.2)
+        thread.join(seconds + 15)
+        self.assertFalse(thread.is_alive(), "the attack did not end")
+        self.assertTrue(samples, "the attack ended before a client could be checked during it")
+        self.healthy_during = max(samples)
+        return results
 
     def client(self, settings=None, handshake=True, **kwargs):
         client = RawClient(self.port, **kwargs)
@@ -171,6 +208,17 @@ class RapidResetTests(AbuseTestCase):
         self.assertGreaterEqual(goaway.last_stream_id, streams[PEER_RESETS - 1], goaway_text(goaway))
         self.assertLess(goaway.last_stream_id, streams[-1], goaway_text(goaway))
         self.finish(goaway_text(goaway))
+
+    def test_sustained_rapid_reset_over_new_connections(self):
+        # The CVE's real shape: as soon as one connection is closed, the next one starts.
+        def attack(client):
+            self.bursts(client, stream_ids(1, PEER_RESETS + 200))
+            goaway = client.wait_goaway(5.0)
+            return None if goaway is None else goaway.error_code
+
+        results = self.sustained(attack)
+        self.assertEqual(results, [ENHANCE_YOUR_CALM] * len(results))
+        self.finish("%d connections x %d resets, each GOAWAY ENHANCE_YOUR_CALM" % (len(results), PEER_RESETS))
 
     def test_rapid_reset_within_budget_is_allowed(self):
         client = self.client()
@@ -602,34 +650,50 @@ class DataDribbleTests(AbuseTestCase):
         self.finish("%d x 1-byte DATA echoed, %d WINDOW_UPDATE" % (count, len(updates)))
 
     def test_window_updates_of_one(self):
-        # Our initial stream window is 0: the server may send only what each 1-octet
-        # WINDOW_UPDATE grants, and must buffer a bounded amount meanwhile.
+        # Our initial stream window is 0: on each of 20 large responses the server may send
+        # only what our 1-octet WINDOW_UPDATEs grant, and must buffer a bounded amount.
         client = self.client(settings={INITIAL_WINDOW_SIZE: 0})
-        client.send(client.headers_frame(1, "/bytes/50000000"))
-        self.assertIsNotNone(client.wait_for(lambda f: isinstance(f, hf.HeadersFrame) and f.stream_id == 1, 2.0))
-        grants = 2000
-        for start in range(0, grants, 100):
-            client.send([hf.WindowUpdateFrame(1, window_increment=1) for _ in range(100)])
-            client.pump(0)
-        deadline = time.monotonic() + 5
-        received = 0
-        while time.monotonic() < deadline and received < grants:
-            client.pump(0.2)
-            received = sum(len(f.data) for f in client.received if isinstance(f, hf.DataFrame) and f.stream_id == 1)
-        client.pump(0.3)   # anything beyond the window would show up now
-        data_frames = [f for f in client.received if isinstance(f, hf.DataFrame) and f.stream_id == 1]
-        received = sum(len(f.data) for f in data_frames)
-        self.assertEqual(received, grants, "the server sent %d octets for %d octets of window" % (received, grants))
+        streams = stream_ids(1, 20)
+        client.send([client.headers_frame(stream, "/bytes/50000000") for stream in streams])
+        client.wait_for(lambda f: False, 0.5)
+        self.assertEqual({s for s in streams if client.status_of(s) == 200}, set(streams))
+        grants = 100   # per stream
+        for _ in range(grants // 10):
+            client.send([hf.WindowUpdateFrame(stream, window_increment=1) for stream in streams for _ in range(10)])
+            client.pump(0.01)
         self.check_during()
-        client.send(hf.RstStreamFrame(1, error_code=CANCEL))
+
+        def data_on(stream):
+            return [f for f in client.received if isinstance(f, hf.DataFrame) and f.stream_id == stream]
+
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and sum(len(f.data) for f in client.received
+                                                  if isinstance(f, hf.DataFrame)) < grants * len(streams):
+            client.pump(0.2)
+        client.pump(0.3)   # anything beyond the windows would show up now
+        for stream in streams:
+            received = sum(len(f.data) for f in data_on(stream))
+            self.assertEqual(received, grants, "stream %d: %d octets sent for %d of window" % (stream, received, grants))
+        frames = sum(len(data_on(stream)) for stream in streams)
+        client.send([hf.RstStreamFrame(stream, error_code=CANCEL) for stream in streams])
         # Back to a usable window for the next request on this connection.
         client.send(hf.SettingsFrame(0, settings={INITIAL_WINDOW_SIZE: 65535}))
-        self.assert_request_served(client, 3)
+        self.assert_request_served(client, streams[-1] + 2)
         self.assert_no_goaway(client)
-        self.finish("%d octets in %d DATA frames for %d grants of 1" % (received, len(data_frames), grants))
+        self.finish("%d streams x %d grants of 1: exactly %d octets in %d DATA frames"
+                    % (len(streams), grants, grants * len(streams), frames))
 
 
 # --- A client that never reads (CVE-2019-9517 internal buffering) -------------------------------
+
+TCP_ESTABLISHED = 1
+
+
+def tcp_state(sock):
+    """The kernel's TCP state of a socket (struct tcp_info's first octet), read without
+    reading the socket."""
+    return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0]
+
 
 class NeverReadingClientTests(AbuseTestCase):
     SEND_TIMEOUT = 2.0
@@ -643,25 +707,65 @@ class NeverReadingClientTests(AbuseTestCase):
         streams = stream_ids(1, 64)
         client.send([client.headers_frame(stream, "/bytes/100000000") for stream in streams])
         started = time.monotonic()
-        # Pings keep coming (within the 10/s refill) but do not count as reading.
-        sent_pings = 0
-        while time.monotonic() - started < self.SEND_TIMEOUT + 1.5:
-            try:
-                client.send([hf.PingFrame(0, opaque_data=(sent_pings + i).to_bytes(8, "big")) for i in range(3)])
-            except Exception:
+        # Pings keep coming (8/s, within the budget's 10/s refill) but do not count as reading.
+        sent_pings, peak, dropped_after = 0, 0, None
+        while time.monotonic() - started < self.SEND_TIMEOUT + 3.0:
+            peak = max(peak, rss_kib(self.pid))
+            if tcp_state(client.sock) != TCP_ESTABLISHED:
+                dropped_after = time.monotonic() - started
                 break
-            sent_pings += 3
+            try:
+                client.send([hf.PingFrame(0, opaque_data=(sent_pings + i).to_bytes(8, "big")) for i in range(2)])
+                sent_pings += 2
+            except Exception:
+                dropped_after = time.monotonic() - started
+                break
             if self.healthy_during is None and time.monotonic() - started > 1.0:
                 self.check_during()
-                rss_during = rss_kib(self.pid)
-                self.assertLess(rss_during - self.rss_before, RSS_BUDGET_KIB,
-                                "VmRSS grew from %d to %d KiB while the client did not read" % (self.rss_before, rss_during))
-            time.sleep(0.5)
-        # The server dropped us after its send timeout: what is left to read ends in EOF/reset.
-        self.assertTrue(client.wait_closed(4.0),
-                        "the server still holds a connection that has not read for %.1f s" % (time.monotonic() - started))
-        self.finish("closed after send timeout (%d pings sent, %.1f MiB were in flight)"
-                    % (sent_pings, client.bytes_read / 1048576))
+            time.sleep(0.25)
+        self.assertLess(peak - self.rss_before, RSS_BUDGET_KIB,
+                        "VmRSS grew from %d to %d KiB while the client did not read" % (self.rss_before, peak))
+        # Dropped (reset, SO_LINGER 0) once nothing moved for the send timeout, while we
+        # still had not read a single octet.
+        self.assertIsNotNone(dropped_after, "the server still holds a connection that has not read for %.1f s"
+                             % (time.monotonic() - started))
+        self.assertGreater(dropped_after, self.SEND_TIMEOUT - 0.5)
+        self.assertTrue(client.wait_closed(2.0))
+        self.finish("reset after %.1f s unread (send timeout 2 s), peak VmRSS +%.1f MiB, %d pings"
+                    % (dropped_after, (peak - self.rss_before) / 1024, sent_pings))
+
+
+class NeverReadingPingFloodTests(AbuseTestCase):
+    # The default send timeout (30 s): here the ping budget ends the connection.
+    def test_ping_flood_never_read(self):
+        client = self.client(settings={INITIAL_WINDOW_SIZE: 2**31 - 1}, receive_buffer=64 * 1024)
+        client.send(hf.WindowUpdateFrame(0, window_increment=2**31 - 1 - 65535))
+        client.send([client.headers_frame(stream, "/bytes/100000000") for stream in stream_ids(1, 16)])
+        time.sleep(0.3)   # the responses fill the socket
+        peak = rss_kib(self.pid)
+        try:
+            client.send([hf.PingFrame(0, opaque_data=i.to_bytes(8, "big")) for i in range(PINGS + 200)])
+        except Exception:
+            pass
+        # GOAWAY ENHANCE_YOUR_CALM is queued behind what we never read; the server closes
+        # anyway (it waits 2 s for that write), long before its 30 s send timeout.
+        started = time.monotonic()
+        while time.monotonic() - started < 3.0:
+            peak = max(peak, rss_kib(self.pid))
+            time.sleep(0.25)
+        self.check_during()
+        # Reading now finds what the kernel still held, then the end: a server that had
+        # kept the connection would stream for the whole 4 s.
+        self.assertTrue(client.wait_closed(4.0), "the connection is still open %.1f s after the ping flood"
+                        % (time.monotonic() - started))
+        self.assertLess(client.bytes_read, 64 << 20)
+        goaways = [f for f in client.received if isinstance(f, hf.GoAwayFrame)]
+        for goaway in goaways:
+            self.assertEqual(goaway.error_code, ENHANCE_YOUR_CALM, goaway_text(goaway))
+        self.assertLess(peak - self.rss_before, RSS_BUDGET_KIB)
+        self.finish("closed within 3 s unread (%.1f MiB left in the kernel%s), peak VmRSS +%.1f MiB"
+                    % (client.bytes_read / 1048576, ", " + goaway_text(goaways[0]) if goaways else "",
+                       (peak - self.rss_before) / 1024))
 
 
 # --- Connections that never send a preface ----------------------------------------------------
@@ -729,6 +833,27 @@ class ConcurrencyLimitTests(AbuseTestCase):
             self.assertEqual(client.status_of(stream), 200, "stream %d" % stream)
         self.assertEqual(client.ended_streams(), set(served))
         # The slots are free again: new streams are served on the same connection.
+        self.assert_request_served(client, streams[-1] + 2)
+        self.assert_no_goaway(client)
+        self.finish("%d served, %d RST_STREAM REFUSED_STREAM" % (len(served), len(refused)))
+
+
+class DefaultConcurrencyLimitTests(AbuseTestCase):
+    # h2-server's default SETTINGS_MAX_CONCURRENT_STREAMS.
+    LIMIT = 1000
+
+    def test_default_limit_is_enforced(self):
+        client = self.client()
+        self.assertEqual(client.server_settings.get(MAX_CONCURRENT_STREAMS), self.LIMIT)
+        streams = stream_ids(1, self.LIMIT + 50)
+        client.send_burst([client.headers_frame(stream, "/sleep/300") for stream in streams], chunk=200)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and len(client.ended_streams() | set(client.resets())) < len(streams):
+            client.pump(0.2)
+        served, refused = streams[:self.LIMIT], streams[self.LIMIT:]
+        self.assertEqual(client.resets(), {stream: REFUSED_STREAM for stream in refused})
+        self.assertEqual(client.ended_streams(), set(served))
+        self.assertEqual({client.status_of(stream) for stream in served}, {200})
         self.assert_request_served(client, streams[-1] + 2)
         self.assert_no_goaway(client)
         self.finish("%d served, %d RST_STREAM REFUSED_STREAM" % (len(served), len(refused)))
