@@ -24,7 +24,7 @@ import unittest
 
 import hyperframe.frame as hf
 
-from abuse_client import (CANCEL, COMPRESSION_ERROR, ENHANCE_YOUR_CALM, FLOW_CONTROL_ERROR, H2_SERVER,
+from abuse_client import (CANCEL, COMPRESSION_ERROR, ENHANCE_YOUR_CALM, FLOW_CONTROL_ERROR, FRAME_SIZE_ERROR, H2_SERVER,
                           INITIAL_WINDOW_SIZE, MAX_CONCURRENT_STREAMS, PREFACE, PROTOCOL_ERROR,
                           REFUSED_STREAM, STREAM_CLOSED, RawClient, Server, code_name, goaway_text,
                           healthy_request, rss_kib)
@@ -51,13 +51,13 @@ FIGURES = []
 def tearDownModule():
     if not FIGURES:
         return
-    lines = ["", "abuse scenarios: reaction, healthy client (s) during/after, VmRSS before -> after (MiB), time (s)"]
+    lines = ["", "abuse scenarios: healthy client during/after (s), VmRSS before -> after (MiB), test time (s), reaction"]
     for row in FIGURES:
         during = "%.3f" % row["healthy_during_s"] if row["healthy_during_s"] is not None else "-"
-        lines.append("  %-48s %-44s %6s/%-6.3f %6.1f -> %6.1f (%+.1f)  %5.2f" % (
-            row["scenario"], row["reaction"][:44], during, row["healthy_after_s"],
+        lines.append("  %-62s %5s/%.3f  %5.1f -> %5.1f (%+5.1f)  %5.2f  %s" % (
+            row["scenario"], during, row["healthy_after_s"],
             row["rss_before_kib"] / 1024, row["rss_after_kib"] / 1024,
-            (row["rss_after_kib"] - row["rss_before_kib"]) / 1024, row["seconds"]))
+            (row["rss_after_kib"] - row["rss_before_kib"]) / 1024, row["seconds"], row["reaction"]))
     sys.stderr.write("\n".join(lines) + "\n")
     path = os.environ.get("ABUSE_REPORT")
     if path:
@@ -682,6 +682,66 @@ class DataDribbleTests(AbuseTestCase):
         self.assert_no_goaway(client)
         self.finish("%d streams x %d grants of 1: exactly %d octets in %d DATA frames"
                     % (len(streams), grants, grants * len(streams), frames))
+
+
+# --- Peers that ignore flow control or the frame size -------------------------------------
+
+class FlowControlTests(AbuseTestCase):
+    def test_data_beyond_the_connection_window(self):
+        client = self.client()
+        client.pump(0.3)
+        # §6.9.2: the connection window starts at 65,535 and grows by the server's
+        # WINDOW_UPDATEs on stream 0 (it opens it right after the preface).
+        window = 65535 + sum(f.window_increment for f in client.received
+                             if isinstance(f, hf.WindowUpdateFrame) and f.stream_id == 0)
+        self.assertGreater(window, 65535)
+        # /sleep never reads its body: no credit comes back. Spread the window over 20
+        # streams, each within its own window, and fill it exactly.
+        streams = stream_ids(1, 20)
+        client.send([client.headers_frame(stream, "/sleep/10000", method="POST", end_stream=False) for stream in streams])
+        frames, left = [], window
+        for stream in streams:
+            share = min(left, -(-window // len(streams)))
+            left -= share
+            while share > 0:
+                size = min(share, 16384)
+                frames.append(hf.DataFrame(stream, b"a" * size))
+                share -= size
+        self.assertEqual(left, 0)
+        client.send_burst(frames)
+        client.pump(0.3)
+        self.assert_no_goaway(client)
+        self.assertEqual(client.resets(), {})
+        # One octet more: §6.9.1 a connection error FLOW_CONTROL_ERROR.
+        client.send(hf.DataFrame(streams[-1], b"z"))
+        goaway = self.assert_goaway(client, FLOW_CONTROL_ERROR)
+        self.finish("%d octets accepted, 1 more: %s" % (window, goaway_text(goaway)))
+
+    def test_data_beyond_the_stream_window(self):
+        # Without our ACK, the server's SETTINGS (1 MiB stream windows) are not in force:
+        # the stream window is still 65,535 (§6.5.3, §6.9.2), the connection's is larger.
+        client = self.client(handshake=False)
+        client.handshake(ack=False)
+        client.send(client.headers_frame(1, "/sleep/10000", method="POST", end_stream=False))
+        client.send([hf.DataFrame(1, b"a" * 16383)] * 4 + [hf.DataFrame(1, b"a" * 3)])
+        client.pump(0.3)
+        self.assertEqual(client.resets(), {})
+        client.send(hf.DataFrame(1, b"b"))
+        client.wait_for(lambda f: isinstance(f, (hf.RstStreamFrame, hf.GoAwayFrame)), 2.0)
+        # §6.9.1: a stream error FLOW_CONTROL_ERROR; the connection goes on.
+        self.assertEqual(client.resets(), {1: FLOW_CONTROL_ERROR})
+        client.send(hf.SettingsFrame(0, flags=["ACK"]))
+        self.assert_request_served(client, 3)
+        self.assert_no_goaway(client)
+        self.finish("65,535 octets accepted, 1 more: RST_STREAM FLOW_CONTROL_ERROR, connection still serves")
+
+    def test_frame_larger_than_max_frame_size(self):
+        client = self.client()
+        # A 16 MiB frame announced (SETTINGS_MAX_FRAME_SIZE is 16,384): §4.2 FRAME_SIZE_ERROR,
+        # judged from the header, before any payload is buffered.
+        client.send(b"\xff\xff\xff\x00\x00\x00\x00\x00\x01" + b"x" * 1000)
+        goaway = self.assert_goaway(client, FRAME_SIZE_ERROR)
+        self.finish(goaway_text(goaway))
 
 
 # --- A client that never reads (CVE-2019-9517 internal buffering) -------------------------------
