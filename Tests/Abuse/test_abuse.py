@@ -795,6 +795,32 @@ class NeverReadingClientTests(AbuseTestCase):
                     % (dropped_after, (peak - self.rss_before) / 1024, sent_pings))
 
 
+class ZeroWindowTests(AbuseTestCase):
+    def test_no_window_for_the_maximum_of_large_responses(self):
+        # SETTINGS_INITIAL_WINDOW_SIZE 0 and 1,000 streams (the default maximum) of 100 MB
+        # each: the server must hold at most its per-stream and per-connection budgets
+        # (256 KiB, 16 MiB) of response data, not what the handlers would produce.
+        client = self.client(settings={INITIAL_WINDOW_SIZE: 0})
+        streams = stream_ids(1, 1000)
+        client.send_burst([client.headers_frame(stream, "/bytes/100000000") for stream in streams], chunk=200)
+        peak, data_octets, heads = 0, 0, 0
+        for _ in range(8):
+            client.pump(0.25)
+            data_octets += sum(len(f.data) for f in client.received if isinstance(f, hf.DataFrame))
+            heads += sum(1 for f in client.received if isinstance(f, hf.HeadersFrame))
+            client.received.clear()   # bounded here too
+            peak = max(peak, rss_kib(self.pid))
+        self.check_during()
+        self.assertLess(peak - self.rss_before, RSS_BUDGET_KIB)
+        self.assertFalse(client.closed)
+        self.assertEqual(heads, len(streams))     # every response started...
+        self.assertEqual(data_octets, 0)          # ...and not one octet beyond the window
+        client.send([hf.RstStreamFrame(stream, error_code=CANCEL) for stream in streams])
+        client.send(hf.SettingsFrame(0, settings={INITIAL_WINDOW_SIZE: 65535}))
+        self.assert_request_served(client, streams[-1] + 2)
+        self.finish("1,000 streams held without window, peak VmRSS +%.1f MiB" % ((peak - self.rss_before) / 1024))
+
+
 class NeverReadingPingFloodTests(AbuseTestCase):
     # The default send timeout (30 s): here the ping budget ends the connection.
     def test_ping_flood_never_read(self):
