@@ -20,7 +20,12 @@ func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
 
 let package = Package(
     name: "swift-h2-fuzz",
-    dependencies: [.package(name: "swift-h2", path: "..")],
+    dependencies: [
+        .package(name: "swift-h2", path: ".."),
+        // fuzz-server-channel only: NIO's testing channel and a silent logger.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
     targets: [
         .target(name: "FuzzDriver"),
         fuzzTarget("fuzz-hpack-decode", [.product(name: "HPACK", package: "swift-h2")]),
@@ -34,6 +39,14 @@ let package = Package(
         fuzzTarget("fuzz-server-engine", ["EngineHarness", .product(name: "HTTP2", package: "swift-h2")]),
         fuzzTarget("fuzz-frame-sequence", [
             "EngineHarness", .product(name: "HTTP2", package: "swift-h2"), .product(name: "HPACK", package: "swift-h2"),
+        ]),
+        // The cleartext server pipeline of HTTP2Server on NIO's testing channel
+        // (`@testable import HTTP2Server`: run.sh builds with -enable-testing).
+        fuzzTarget("fuzz-server-channel", [
+            .product(name: "HTTP2Server", package: "swift-h2"), .product(name: "HTTP2", package: "swift-h2"),
+            .product(name: "HPACK", package: "swift-h2"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
     ],
     swiftLanguageModes: [.v6]

@@ -224,7 +224,68 @@ def frame_sequence(write):
         write(name, bytes(program))
 
 
+HTTP1_REQUESTS = [
+    b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"GET /static/a.txt HTTP/1.1\r\nHost: a\r\n\r\nHEAD /static/dir/ HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"POST /body HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello",
+    b"POST /body HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+    b"GET /stream HTTP/1.1\r\nHost: a\r\n\r\nGET /fail HTTP/1.1\r\nHost: a\r\n\r\n"
+    b"GET /late-fail HTTP/1.1\r\nHost: a\r\n\r\n",
+    b"GET /none HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n",
+    b"GET /big HTTP/1.0\r\n\r\n",
+    b"GET /inline HTTP/1.1\r\nHost: a\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+    b"HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\n",
+    b"GET /static/../../etc/passwd HTTP/1.1\r\nHost: a\r\n\r\nGET /static/out HTTP/1.1\r\nHost: a\r\n\r\n",
+]
+
+
+def h2_request(stream_id, path, end_stream=True, method=b"GET"):
+    """A HEADERS frame (END_HEADERS) of a request for `path`, literal fields without
+    indexing (RFC 7541 §6.2.2), so that each frame decodes on its own."""
+    block = bytearray()
+    for name, value in ((b":method", method), (b":scheme", b"http"), (b":path", path.encode()),
+                        (b":authority", b"a")):
+        block += bytes([0x00, len(name)]) + name + bytes([len(value)]) + value
+    flags = 0x04 | (0x01 if end_stream else 0)
+    return len(block).to_bytes(3, "big") + bytes([0x01, flags]) + stream_id.to_bytes(4, "big") + bytes(block)
+
+
+def server_channel(write):
+    """fuzz-server-channel: [control] [4 chunk codes] then the client's bytes: the "send"
+    steps of each conformance case (h2 with prior knowledge), h2 requests for every route,
+    HTTP/1.1 requests, and garbage."""
+    chunkings = ((0, [0x7f, 0x7f, 0x7f, 0x7f]), (1, [0x09, 0x01, 0x18, 0x03]), (2, [0xff, 0xff, 0xff, 0xff]))
+    for name, case in conformance_cases():
+        stream = b"".join(bytes.fromhex(step["send"]) for step in case.get("steps", []) if "send" in step)
+        if not stream.startswith(PREFACE):
+            continue
+        label = "%s-%s" % (name, case.get("id", "?").replace("/", "_"))
+        control, sizes = chunkings[len(stream) % 3]
+        write(label, bytes([control] + sizes) + stream[:SEED_LIMIT])
+    settings = b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+    settings_ack = b"\x00\x00\x00\x04\x01\x00\x00\x00\x00"
+    paths = ["/", "/inline", "/inline-empty", "/stream", "/big", "/fail", "/late-fail", "/none",
+             "/static/a.txt", "/static/dir/", "/static/out", "/static/empty.css", "/static/missing"]
+    everything = PREFACE + settings + settings_ack
+    for number, path in enumerate(paths):
+        everything += h2_request(1 + 2 * number, path)
+    body = h2_request(41, "/body", end_stream=False, method=b"POST") + \
+        b"\x00\x00\x05\x00\x01\x00\x00\x00\x29hello"
+    for control, sizes in chunkings:
+        write("h2-routes-%d" % control, bytes([control] + sizes) + everything + body)
+    # A small connection window (SETTINGS_INITIAL_WINDOW_SIZE 16) and /big: the handler waits.
+    small = b"\x00\x00\x06\x04\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00\x10"
+    write("h2-big-small-window", bytes([1, 0x7f, 0x7f, 0x7f, 0x7f]) + PREFACE + small + h2_request(1, "/big"))
+    for number, request in enumerate(HTTP1_REQUESTS):
+        control, sizes = chunkings[number % 3]
+        write("http1-%d" % number, bytes([control | (4 if number % 2 else 0)] + sizes) + request)
+    write("garbage", bytes([3, 1, 2, 3, 4]) + bytes(range(256)))
+    write("preface-only", bytes([2, 0x7f, 0x7f, 0x7f, 0x7f]) + PREFACE)
+    write("partial-preface", bytes([2, 1, 1, 1, 1]) + PREFACE[:10])
+
+
 WRITERS = {
+    "fuzz-server-channel": server_channel,
     "fuzz-hpack-decode": hpack_decode,
     "fuzz-hpack-roundtrip": hpack_roundtrip,
     "fuzz-frame-reader": frame_reader,
