@@ -29,6 +29,22 @@ do {
     exit(2)
 }
 
+/// The demo routes below; everything else is a file.
+func isDemoRoute(_ path: Substring) -> Bool {
+    path == "/hello" || path == "/echo" || path.hasPrefix("/bytes/") || path.hasPrefix("/sleep/")
+}
+
+/// Static files (and their 404/405) answered at once on the event loop from the file cache:
+/// no task per request. The async handler below gives the same answers (HTTP/1.1, large files).
+let inlineHandler: InlineHandler?
+if let files {
+    inlineHandler = { request in
+        isDemoRoute(request.pathWithoutQuery) ? nil : files.inlineResponse(to: request)
+    }
+} else {
+    inlineHandler = nil
+}
+
 /// Demo routes: /hello; /echo (the request body back, streamed); /bytes/N (N octets);
 /// /sleep/MS (answers after MS milliseconds); everything else from --docroot.
 let handler: HTTPHandler = { request, response in
@@ -63,7 +79,8 @@ let handler: HTTPHandler = { request, response in
 }
 
 let signals = ShutdownSignal()  // before the "listening" line: a signal right after it is not lost
-let server = HTTP2Server(configuration: configuration, logger: logger, handler: handler)
+let server = HTTP2Server(configuration: configuration, logger: logger, inlineHandler: inlineHandler,
+                         handler: handler)
 do {
     let address = try await server.start()
     for note in notes { printLine(note) }

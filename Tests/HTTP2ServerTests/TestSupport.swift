@@ -277,12 +277,13 @@ final class H2TestClient: @unchecked Sendable {
 
 /// Starts a server on a free port for a test; stops it at the end.
 func withServer<T>(_ configure: (inout ServerConfiguration) -> Void = { _ in },
+                   inlineHandler: InlineHandler? = nil,
                    handler: @escaping HTTPHandler,
                    _ body: (HTTP2Server, Int) async throws -> T) async throws -> T {
     var configuration = ServerConfiguration.plaintext(port: 0)
     configuration.threads = 1
     configure(&configuration)
-    let server = HTTP2Server(configuration: configuration, handler: handler)
+    let server = HTTP2Server(configuration: configuration, inlineHandler: inlineHandler, handler: handler)
     let address = try await server.start()
     do {
         let result = try await body(server, address.port ?? 0)

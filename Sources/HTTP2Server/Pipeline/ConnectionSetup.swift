@@ -9,6 +9,7 @@ struct ConnectionSetup: Sendable {
     let configuration: ServerConfiguration
     let tls: TLSContext?
     let logger: Logger
+    let inlineHandler: InlineHandler?
     let handler: HTTPHandler
 
     /// The first handlers: the opening deadline, then TLS and ALPN, or the cleartext sniffer.
@@ -56,7 +57,8 @@ struct ConnectionSetup: Sendable {
         var http2 = configuration.http2
         http2.connection = configuration.engineConfiguration
         http2.scheme = scheme
-        let h2 = HTTP2ServerHandler(configuration: http2, logger: logger, handler: handler)
+        let h2 = HTTP2ServerHandler(configuration: http2, logger: logger, inlineHandler: inlineHandler,
+                                    handler: handler)
         h2.onPreface = { deadline.opened() }
         try context.pipeline.syncOperations.addHandler(h2, position: .after(context.handler))
     }

@@ -19,6 +19,7 @@ public final class HTTP2Server: Sendable {
     public let configuration: ServerConfiguration
     let logger: Logger
     let handler: HTTPHandler
+    let inlineHandler: InlineHandler?
     let state = NIOLockedValueBox(State())
 
     struct State {
@@ -31,11 +32,14 @@ public final class HTTP2Server: Sendable {
         var started = false
     }
 
+    /// `inlineHandler`, when given, may answer HTTP/2 requests without a body at once on
+    /// the event loop (no task; see `InlineHandler`); everything else goes to `handler`.
     public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "HTTP2Server"),
-                handler: @escaping HTTPHandler) {
+                inlineHandler: InlineHandler? = nil, handler: @escaping HTTPHandler) {
         self.configuration = configuration
         self.logger = logger
         self.handler = handler
+        self.inlineHandler = inlineHandler
     }
 
     /// The address the server listens on, once started.
@@ -59,7 +63,8 @@ public final class HTTP2Server: Sendable {
         guard fresh else { throw ChannelError.inappropriateOperationForState }
         let tls = try configuration.tls.map { try TLSContext(configuration: $0) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
-        let setup = ConnectionSetup(configuration: configuration, tls: tls, logger: logger, handler: handler)
+        let setup = ConnectionSetup(configuration: configuration, tls: tls, logger: logger,
+                                    inlineHandler: inlineHandler, handler: handler)
         let configuration = self.configuration
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
