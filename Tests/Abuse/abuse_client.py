@@ -86,7 +86,8 @@ class RawClient:
         self.inbuf = bytearray()
         self.received = []
         self.closed = False          # EOF or reset seen
-        self.reset_by_peer = False   # ECONNRESET / EPIPE
+        self.reset_by_peer = False   # ECONNRESET / EPIPE while reading
+        self.write_failed = False    # the server stopped taking our bytes
         self.server_settings = {}
         self.headers = {}            # stream id -> decoded response head (list of (name, value))
         self._block = None           # (stream id, bytes) of a header block in progress
@@ -104,8 +105,9 @@ class RawClient:
         try:
             self.sock.sendall(data)
         except (BrokenPipeError, ConnectionResetError, socket.timeout, OSError) as error:
-            self.closed = True
-            self.reset_by_peer = not isinstance(error, socket.timeout)
+            # What the server sent before it closed (its GOAWAY) is still ours to read:
+            # only reading says when the connection is over.
+            self.write_failed = True
             raise ConnectionGone(str(error))
 
     def send_burst(self, frames, chunk=64):
@@ -120,7 +122,7 @@ class RawClient:
                 return sent
             sent += len(frames[start:start + chunk])
             self.pump(0)
-            if self.closed:
+            if self.closed or any(isinstance(f, hf.GoAwayFrame) for f in self.received[-8:]):
                 return sent
         return sent
 

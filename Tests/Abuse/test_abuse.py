@@ -45,7 +45,10 @@ MAX_HEADER_LIST = 64 * 1024  # SETTINGS_MAX_HEADER_LIST_SIZE of ConnectionConfig
 HEALTHY_BUDGET = 2.0        # seconds for a new client to be served
 RSS_BUDGET_KIB = 64 * 1024  # VmRSS growth allowed per scenario
 
+STOP_BUDGET = 10.0          # seconds for SIGTERM to end the server
+
 FIGURES = []
+STOPS = []
 
 
 def tearDownModule():
@@ -58,6 +61,9 @@ def tearDownModule():
             row["scenario"], during, row["healthy_after_s"],
             row["rss_before_kib"] / 1024, row["rss_after_kib"] / 1024,
             (row["rss_after_kib"] - row["rss_before_kib"]) / 1024, row["seconds"], row["reaction"]))
+    slow = ["%s: exit %s after %.1f s" % stop for stop in STOPS if stop[1] != 0 or stop[2] > 1.0]
+    if slow:
+        lines.append("slow or failed SIGTERM: " + "; ".join(slow))
     sys.stderr.write("\n".join(lines) + "\n")
     path = os.environ.get("ABUSE_REPORT")
     if path:
@@ -75,7 +81,7 @@ class AbuseTestCase(unittest.TestCase):
         self.server = Server("--plaintext", "--grace-period", "0", *self.server_args)
         self.addCleanup(self.server.cleanup)
         self.addCleanup(self.close_stdout)
-        self.addCleanup(self.server.stop)
+        self.addCleanup(self.stop_server)
         self.pid = self.server.process.pid
         self.port = self.server.port
         with open(os.path.join(self.server.docroot, "index.html"), "rb") as f:
@@ -90,6 +96,18 @@ class AbuseTestCase(unittest.TestCase):
     def tearDown(self):
         for client in self.clients:
             client.close()
+
+    def stop_server(self):
+        """SIGTERM ends the server at once (--grace-period 0), whatever the attack left."""
+        started = time.monotonic()
+        code = self.server.stop(timeout=STOP_BUDGET)
+        seconds = time.monotonic() - started
+        STOPS.append((self.id().split(".", 1)[1], code, seconds))
+        if code != 0:
+            with open(self.server.log_path, "rb") as f:
+                log = f.read().decode(errors="replace")[-3000:]
+            self.fail("h2-server did not exit on SIGTERM within %.0f s (exit %s); its log ends with:\n%s"
+                      % (STOP_BUDGET, code, log))
 
     def close_stdout(self):
         # The harness drains the server's stdout in a thread; it ends at EOF.
