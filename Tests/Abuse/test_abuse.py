@@ -704,7 +704,7 @@ class DataDribbleTests(AbuseTestCase):
 
 # --- Peers that ignore flow control or the frame size -------------------------------------
 
-class FlowControlTests(AbuseTestCase):
+class WindowViolationTests(AbuseTestCase):
     def test_data_beyond_the_connection_window(self):
         client = self.client()
         client.pump(0.3)
@@ -940,6 +940,21 @@ class ConcurrencyLimitTests(AbuseTestCase):
         self.assert_request_served(client, streams[-1] + 2)
         self.assert_no_goaway(client)
         self.finish("%d served, %d RST_STREAM REFUSED_STREAM" % (len(served), len(refused)))
+
+    def test_limit_holds_before_our_acknowledgement(self):
+        # RFC 9113 §10.5: a peer may not exploit the time before it acknowledges SETTINGS;
+        # the server enforces the limit it advertised at once (refusing is always safe).
+        client = self.client(handshake=False)
+        client.handshake(ack=False)
+        streams = stream_ids(1, self.LIMIT + 5)
+        client.send([client.headers_frame(stream, "/sleep/300") for stream in streams])
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and len(client.ended_streams() | set(client.resets())) < len(streams):
+            client.pump(0.2)
+        self.assertEqual(client.resets(), {stream: REFUSED_STREAM for stream in streams[self.LIMIT:]})
+        self.assertEqual(client.ended_streams(), set(streams[:self.LIMIT]))
+        self.assert_no_goaway(client)
+        self.finish("before the SETTINGS ACK: %d served, %d RST_STREAM REFUSED_STREAM" % (self.LIMIT, 5))
 
 
 class DefaultConcurrencyLimitTests(AbuseTestCase):
