@@ -162,7 +162,10 @@ func withApp(_ configure: (inout SSEAppConfiguration) -> Void = { _ in },
     configuration.threads = 1
     configuration.gracePeriod = .milliseconds(200)
     let server = HTTP2Server(configuration: configuration, handler: app.handler)
-    app.metrics.setServerConnectionCount { server.connectionCount }
+    // Weak: the server holds the app's handler and the app holds this closure; a strong
+    // capture would be a cycle that keeps the server and its event loop group alive
+    // (LeakSanitizer reports it in Scripts/sanitizers.sh).
+    app.metrics.setServerConnectionCount { [weak server] in server?.connectionCount ?? 0 }
     let address = try await server.start()
     do {
         try await body(app, address.port ?? 0)
