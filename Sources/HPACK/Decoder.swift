@@ -109,13 +109,17 @@ public struct HPACKDecoder: Sendable {
                                         budget: inout Int, overBudget: inout Bool) throws(HPACKError) {
         let index = try PrefixInteger.decode(first: first, prefixBits: 7, from: &reader)
         if index >= 1 && index <= StaticTable.count {
+            // The static table's fields are valid by construction (tests check every one).
             StaticTable.withEntry(index) { nameValue, nameLength in
                 Self.accept(nameValue: nameValue, nameLength: nameLength, indexing: .indexable,
+                           provenance: .checkedField, entryID: -1,
                            list: &list, budget: &budget, overBudget: &overBudget)
             }
         } else if let entry = table.entry(index: index - StaticTable.count) {
+            let entryID = entry.checked ? -1 : table.id(ofIndex: index - StaticTable.count)
             table.withBytes(of: entry) { nameValue in
                 Self.accept(nameValue: nameValue, nameLength: entry.nameLength, indexing: .indexable,
+                           provenance: entry.checked ? .checkedField : [], entryID: entryID,
                            list: &list, budget: &budget, overBudget: &overBudget)
             }
         } else {
@@ -126,6 +130,7 @@ public struct HPACKDecoder: Sendable {
     /// Copies a field that already exists as bytes, if the budget allows (checked first).
     @inline(__always)
     private static func accept(nameValue: UnsafeRawBufferPointer, nameLength: Int, indexing: HeaderIndexing,
+                               provenance: FieldProvenance, entryID: Int,
                                list: inout HeaderList, budget: inout Int, overBudget: inout Bool) {
         let cost = nameValue.count + 32
         guard !overBudget, cost <= budget else {
@@ -133,7 +138,8 @@ public struct HPACKDecoder: Sendable {
             return
         }
         budget -= cost
-        list.append(nameValue: nameValue, nameLength: nameLength, indexing: indexing)
+        list.append(nameValue: nameValue, nameLength: nameLength, indexing: indexing,
+                    provenance: provenance, entryID: entryID)
     }
 
     /// An encoded string literal (§5.2), borrowed from the block.
@@ -169,15 +175,19 @@ public struct HPACKDecoder: Sendable {
         var literalName: EncodedString?
         var nameEntry: DynamicTable.Entry?
         let nameLength: Int
+        // Only the name can be a copy of checked bytes: the value is a literal.
+        var provenance: FieldProvenance = []
         if nameIndex == 0 {
             let name = try readString(&reader)
             literalName = name
             nameLength = name.minimumLength
         } else if nameIndex <= StaticTable.count {
             nameLength = StaticTable.nameLength(nameIndex)
+            provenance = .checkedName
         } else if let entry = table.entry(index: nameIndex - StaticTable.count) {
             nameEntry = entry
             nameLength = entry.nameLength
+            if entry.checked { provenance = .checkedName }
         } else {
             throw .invalidIndex(nameIndex)
         }
@@ -205,10 +215,15 @@ public struct HPACKDecoder: Sendable {
         let decodedNameLength = try appendName(literalName, nameIndex, nameEntry, to: &list.bytes)
         try append(value, to: &list.bytes)
         let cost = list.bytes.count - start + 32
+        var entryID = -1
         if addToTable {
+            let id = table.nextID
             list.bytes.withUnsafeBytes { all in
                 table.insert(nameValue: UnsafeRawBufferPointer(rebasing: all[start...]), nameLength: decodedNameLength)
             }
+            // The new entry holds exactly this field's bytes: it can be marked checked
+            // along with the list (unless it did not fit, §4.4).
+            if table.nextID != id { entryID = id }
         }
         guard cost <= budget else {
             overBudget = true
@@ -216,7 +231,21 @@ public struct HPACKDecoder: Sendable {
             return
         }
         budget -= cost
-        list.commitField(start: start, nameLength: decodedNameLength, indexing: indexing)
+        list.commitField(start: start, nameLength: decodedNameLength, indexing: indexing,
+                         provenance: provenance, entryID: entryID)
+    }
+
+    /// Marks the dynamic table entries that fields of `list` are whole copies of as checked,
+    /// so later copies of them carry `FieldProvenance.checkedField` and skip the RFC 9113
+    /// §8.2.1 syntax checks. Call it only with the list the last `decode` call produced,
+    /// unchanged, once every one of its fields passed those checks (the HTTP/2 engine does
+    /// after a successful §8 validation). Entries evicted since are skipped (ids are never
+    /// reused), and an entry whose lengths differ from the field's is left alone.
+    package mutating func markChecked(_ list: HeaderList) {
+        guard list.uncheckedEntryCount > 0 else { return }
+        for slot in list.slots where slot.entryID >= 0 {
+            table.markChecked(id: slot.entryID, nameLength: slot.nameLength, valueLength: slot.valueLength)
+        }
     }
 
     /// Appends a literal field's name and returns its decoded length.

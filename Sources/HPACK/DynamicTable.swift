@@ -14,6 +14,10 @@ struct DynamicTable {
         var pairHash: UInt64
         var nextSameName: Int  // id of the next older entry in the name chain, or -1
         var nextSamePair: Int  // id of the next older entry in the (name, value) chain, or -1
+        /// Decoder: a field list holding this entry passed the RFC 9113 §8.2.1 syntax checks
+        /// (`HPACKDecoder.markChecked`). Every insertion writes a new entry with false, so a
+        /// reused ring position never inherits the flag of the entry it replaces.
+        var checked = false
         var size: Int { nameLength + valueLength + 32 }  // RFC 7541 §4.1
     }
 
@@ -61,6 +65,19 @@ struct DynamicTable {
     func entry(index: Int) -> Entry? {
         guard index >= 1, index <= count else { return nil }
         return ring[(ringHead + count - index) & (ring.count - 1)]
+    }
+
+    /// The id of the entry with HPACK dynamic index `index` (valid when `entry(index:)` is not nil).
+    @inline(__always)
+    func id(ofIndex index: Int) -> Int { nextID - index }
+
+    /// Marks the live entry `id` as checked (see `Entry.checked`) if it is still in the
+    /// table and has the given lengths; an evicted id is ignored (ids are never reused).
+    mutating func markChecked(id: Int, nameLength: Int, valueLength: Int) {
+        guard id >= oldestID, id < nextID else { return }
+        let position = (ringHead + (id - oldestID)) & (ring.count - 1)
+        guard ring[position].nameLength == nameLength, ring[position].valueLength == valueLength else { return }
+        ring[position].checked = true
     }
 
     @inline(__always)

@@ -10,10 +10,30 @@ public struct HeaderList: Sendable {
         @usableFromInline var nameLength: Int
         @usableFromInline var valueLength: Int
         @usableFromInline var indexing: HeaderIndexing
+        /// Set by the decoder only: which parts are copies of bytes already checked (see
+        /// `FieldProvenance`). Fields appended by anyone else are unchecked.
+        @usableFromInline var provenance: FieldProvenance = []
+        /// Set by the decoder only: the id of the dynamic table entry this whole field is
+        /// a copy of, when that entry is not marked checked yet; -1 otherwise.
+        @usableFromInline var entryID: Int = -1
+
+        @usableFromInline
+        init(start: Int, nameLength: Int, valueLength: Int, indexing: HeaderIndexing,
+             provenance: FieldProvenance = [], entryID: Int = -1) {
+            self.start = start
+            self.nameLength = nameLength
+            self.valueLength = valueLength
+            self.indexing = indexing
+            self.provenance = provenance
+            self.entryID = entryID
+        }
     }
 
     @usableFromInline var bytes: [UInt8] = []
     @usableFromInline var slots: [Slot] = []
+    /// Slots whose `entryID` is set (fields copied from dynamic entries not yet marked
+    /// checked): `HPACKDecoder.markChecked` has nothing to do when it is 0.
+    @usableFromInline var uncheckedEntryCount = 0
 
     public init() {}
 
@@ -51,22 +71,27 @@ public struct HeaderList: Sendable {
 
     /// Appends a field whose name and value are contiguous in `nameValue`.
     @inline(__always)
-    mutating func append(nameValue: UnsafeRawBufferPointer, nameLength: Int, indexing: HeaderIndexing) {
+    mutating func append(nameValue: UnsafeRawBufferPointer, nameLength: Int, indexing: HeaderIndexing,
+                         provenance: FieldProvenance, entryID: Int) {
         slots.append(Slot(start: bytes.count, nameLength: nameLength, valueLength: nameValue.count - nameLength,
-                          indexing: indexing))
+                          indexing: indexing, provenance: provenance, entryID: entryID))
+        if entryID >= 0 { uncheckedEntryCount += 1 }
         bytes.append(contentsOf: nameValue)
     }
 
     /// Records a field whose bytes were already appended to `bytes` from `start`.
     @inline(__always)
-    mutating func commitField(start: Int, nameLength: Int, indexing: HeaderIndexing) {
+    mutating func commitField(start: Int, nameLength: Int, indexing: HeaderIndexing,
+                              provenance: FieldProvenance, entryID: Int) {
         slots.append(Slot(start: start, nameLength: nameLength, valueLength: bytes.count - start - nameLength,
-                          indexing: indexing))
+                          indexing: indexing, provenance: provenance, entryID: entryID))
+        if entryID >= 0 { uncheckedEntryCount += 1 }
     }
 
     public mutating func removeAll(keepingCapacity: Bool = false) {
         bytes.removeAll(keepingCapacity: keepingCapacity)
         slots.removeAll(keepingCapacity: keepingCapacity)
+        uncheckedEntryCount = 0
     }
 
     /// Calls `body` with the name and the value of field `index` as borrowed bytes.
@@ -105,6 +130,56 @@ public struct HeaderList: Sendable {
             }
         }
     }
+}
+
+/// Which parts of a decoded field are byte-for-byte copies of a field already known to
+/// pass the syntax checks of RFC 9113 §8.2.1 (a name that is a lowercase token, a value
+/// with no forbidden octet): an entry of the static table (RFC 7541 Appendix A, valid by
+/// construction), or a dynamic table entry marked by `HPACKDecoder.markChecked` after a
+/// field list holding it passed those checks. The semantic checks (pseudo-header rules,
+/// connection-specific fields, `te`, content-length, ...) do not depend on it.
+@usableFromInline
+package struct FieldProvenance: OptionSet, Sendable, Hashable {
+    @usableFromInline package let rawValue: UInt8
+    @inlinable package init(rawValue: UInt8) { self.rawValue = rawValue }
+    // Computed, not stored: a stored static would be a lazily initialized global, reached
+    // through an accessor call on every use from another module.
+    /// The name is a copy of a checked name.
+    @inlinable package static var checkedName: FieldProvenance { FieldProvenance(rawValue: 1) }
+    /// The value is a copy of a checked value.
+    @inlinable package static var checkedValue: FieldProvenance { FieldProvenance(rawValue: 2) }
+    @inlinable package static var checkedField: FieldProvenance { FieldProvenance(rawValue: 3) }
+}
+
+extension HeaderList {
+    /// Calls `body` for every field with its index and provenance (package use: the
+    /// RFC 9113 §8 validator skips the syntax checks that provenance makes redundant).
+    @inlinable
+    package func forEachFieldWithProvenance<E: Error>(
+        _ body: (_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, _ index: Int,
+                 _ provenance: FieldProvenance) throws(E) -> Void
+    ) throws(E) {
+        var failure: E?
+        bytes.withUnsafeBytes { all in
+            var index = 0
+            for slot in slots {
+                let nameEnd = slot.start + slot.nameLength
+                do throws(E) {
+                    try body(UnsafeRawBufferPointer(rebasing: all[slot.start..<nameEnd]),
+                             UnsafeRawBufferPointer(rebasing: all[nameEnd..<(nameEnd + slot.valueLength)]),
+                             index, slot.provenance)
+                } catch {
+                    failure = error
+                    return
+                }
+                index += 1
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// The provenance of field `index` (for tests).
+    package func provenance(at index: Int) -> FieldProvenance { slots[index].provenance }
 }
 
 extension HeaderList: RandomAccessCollection {

@@ -146,6 +146,9 @@ extension Connection {
             streams.markPeerStreamUsed(id, closedAs: .closedByLocalReset)
             try resetForPeerError(id, .protocolError, now: now, handler)
         case .success(let head):
+            // Every field passed the §8.2.1 syntax checks: the table entries they copy
+            // need not be checked again (see `FieldProvenance`).
+            decoder.markChecked(fieldList)
             record.receivedBlocks = 1
             record.contentLength = head.contentLengthCheck
             if block.endStream && !record.contentLength.finish() {
@@ -193,6 +196,7 @@ extension Connection {
                 try resetForPeerError(id, .protocolError, now: now, handler)
                 return
             }
+            decoder.markChecked(fieldList)
             guard record.contentLength.finish() else {
                 try resetForPeerError(id, .protocolError, now: now, handler)
                 return
@@ -212,6 +216,7 @@ extension Connection {
         case .failure:
             try resetForPeerError(id, .protocolError, now: now, handler)
         case .success(let head):
+            decoder.markChecked(fieldList)
             if head.isInformational {
                 // §8.1: an informational response cannot end the stream.
                 guard !endStream else {

@@ -1,3 +1,5 @@
+import HPACK
+
 /// Byte-level checks on field names and values (RFC 9113 §8.2, §8.2.1), on borrowed bytes,
 /// without allocating. Everything here is total: any input gives an answer, none traps.
 enum FieldSyntax {
@@ -174,8 +176,27 @@ enum FieldSyntax {
     /// every other control byte).
     @inline(__always)
     static func containsWhitespace(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        for byte in bytes where isWhitespace(byte) { return true }
-        return false
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always)
+        func hasWhitespace(_ word: UInt64) -> Bool {
+            // "Some byte is zero" tests (exact) on the word XOR SP and XOR HTAB.
+            let xorSP = word ^ (ones &* 0x20)
+            let xorTab = word ^ (ones &* 0x09)
+            return ((xorSP &- ones) & ~xorSP | (xorTab &- ones) & ~xorTab) & highs != 0
+        }
+        let count = bytes.count
+        guard count >= 8 else {
+            for byte in bytes where isWhitespace(byte) { return true }
+            return false
+        }
+        var offset = 0
+        while offset &+ 8 < count {
+            if hasWhitespace(bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) { return true }
+            offset &+= 8
+        }
+        // The last 8 bytes, overlapping bytes already seen: harmless for an "any byte" test.
+        return hasWhitespace(bytes.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
     }
 }
 
@@ -235,11 +256,19 @@ enum PseudoHeader {
 
 /// Checks shared by every kind of field block for one regular field: name syntax, value
 /// syntax and the connection-specific rules (RFC 9113 §8.2.1, §8.2.2).
+///
+/// `provenance` says which parts are copies of bytes that already passed the syntax checks
+/// (a static table entry, or a dynamic table entry checked before: see `FieldProvenance`);
+/// only those syntax checks are skipped. The connection-specific rules always apply.
 @inline(__always)
 func checkRegularField(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer,
-                       index: Int) throws(MessageError) -> KnownField {
-    guard FieldSyntax.isValidRegularName(name) else { throw FieldSyntax.nameError(name, index: index) }
-    guard FieldSyntax.isValidValue(value) else { throw FieldSyntax.valueError(value, index: index) }
+                       index: Int, provenance: FieldProvenance = []) throws(MessageError) -> KnownField {
+    if !provenance.contains(.checkedName) {
+        guard FieldSyntax.isValidRegularName(name) else { throw FieldSyntax.nameError(name, index: index) }
+    }
+    if !provenance.contains(.checkedValue) {
+        guard FieldSyntax.isValidValue(value) else { throw FieldSyntax.valueError(value, index: index) }
+    }
     let known = KnownField(name: name)
     switch known {
     case .connectionSpecific:
@@ -262,12 +291,14 @@ func checkRegularField(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferP
 /// before every regular field (§8.3), and its value obeys §8.2.1 like any other.
 @inline(__always)
 func checkPseudoField(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, index: Int,
-                      afterRegularField: Bool) throws(MessageError) -> PseudoHeader? {
+                      afterRegularField: Bool, provenance: FieldProvenance = []) throws(MessageError) -> PseudoHeader? {
     if afterRegularField {
         // RFC 9113 §8.3: all pseudo-header fields MUST precede the regular fields.
         throw MessageError(.pseudoHeaderAfterRegularField, "pseudo-header field after a regular field",
                            fieldIndex: index)
     }
-    guard FieldSyntax.isValidValue(value) else { throw FieldSyntax.valueError(value, index: index) }
+    if !provenance.contains(.checkedValue) {
+        guard FieldSyntax.isValidValue(value) else { throw FieldSyntax.valueError(value, index: index) }
+    }
     return PseudoHeader(name: name)
 }

@@ -109,24 +109,14 @@ public enum MessageValidator {
         }
     }
 
-    /// Calls `body` with each field's borrowed name and value and its index, stopping at
+    /// Calls `body` with each field's borrowed name and value, its index and its provenance
+    /// (which syntax checks its bytes already passed, see `FieldProvenance`), stopping at
     /// the first error.
     @inline(__always)
     static func walk(_ fields: HeaderList,
-                     _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Int) throws(MessageError) -> Void)
+                     _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Int, FieldProvenance) throws(MessageError) -> Void)
         throws(MessageError)
     {
-        var index = 0
-        do {
-            try fields.forEachField { name, value, _ in
-                try body(name, value, index)
-                index += 1
-            }
-        } catch let error as MessageError {
-            throw error
-        } catch {
-            // `body` throws nothing else; kept total rather than trapping.
-            throw MessageError(.invalidFieldName, "unexpected error while validating fields")
-        }
+        try fields.forEachFieldWithProvenance(body)
     }
 }

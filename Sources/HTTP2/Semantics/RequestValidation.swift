@@ -27,20 +27,20 @@ struct RequestValidation {
 
     static func validate(_ fields: HeaderList, extendedConnectEnabled: Bool) throws(MessageError) -> RequestHead {
         var state = RequestValidation(extendedConnectEnabled: extendedConnectEnabled)
-        try MessageValidator.walk(fields) { name, value, index throws(MessageError) in
-            try state.visit(name, value, index: index)
+        try MessageValidator.walk(fields) { name, value, index, provenance throws(MessageError) in
+            try state.visit(name, value, index: index, provenance: provenance)
         }
         return try state.finish(fields)
     }
 
     mutating func visit(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer,
-                        index: Int) throws(MessageError) {
+                        index: Int, provenance: FieldProvenance = []) throws(MessageError) {
         guard name.first == 0x3A else {  // ':'
             if !sawRegularField {
                 sawRegularField = true
                 firstRegularFieldIndex = index
             }
-            switch try checkRegularField(name, value, index: index) {
+            switch try checkRegularField(name, value, index: index, provenance: provenance) {
             case .contentLength:
                 try ContentLength.parse(value, into: &contentLength, index: index)
             case .host:
@@ -54,7 +54,8 @@ struct RequestValidation {
             }
             return
         }
-        guard let pseudo = try checkPseudoField(name, value, index: index, afterRegularField: sawRegularField) else {
+        guard let pseudo = try checkPseudoField(name, value, index: index, afterRegularField: sawRegularField,
+                                                   provenance: provenance) else {
             // RFC 9113 §8.3: undefined pseudo-header fields make the request malformed.
             throw MessageError(.invalidPseudoHeader, "undefined pseudo-header field", fieldIndex: index)
         }

@@ -13,8 +13,8 @@ struct ResponseValidation {
     static func validate(_ fields: HeaderList, isHeadRequest: Bool, isConnectRequest: Bool,
                          informationalAllowed: Bool) throws(MessageError) -> ResponseHead {
         var state = ResponseValidation(isHeadRequest: isHeadRequest, isConnectRequest: isConnectRequest)
-        try MessageValidator.walk(fields) { name, value, index throws(MessageError) in
-            try state.visit(name, value, index: index)
+        try MessageValidator.walk(fields) { name, value, index, provenance throws(MessageError) in
+            try state.visit(name, value, index: index, provenance: provenance)
         }
         guard let status = state.status else {
             // RFC 9113 §8.3.2: :status MUST be in every response, interim ones too.
@@ -42,13 +42,13 @@ struct ResponseValidation {
     }
 
     mutating func visit(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer,
-                        index: Int) throws(MessageError) {
+                        index: Int, provenance: FieldProvenance = []) throws(MessageError) {
         guard name.first == 0x3A else {  // ':'
             if !sawRegularField {
                 sawRegularField = true
                 firstRegularFieldIndex = index
             }
-            if try checkRegularField(name, value, index: index) == .contentLength {
+            if try checkRegularField(name, value, index: index, provenance: provenance) == .contentLength {
                 // RFC 9110 §9.3.6: a client MUST ignore content-length in a 2xx response to
                 // CONNECT, so it is neither parsed nor reported there.
                 if let status, isTunnel(status) { return }
@@ -56,7 +56,8 @@ struct ResponseValidation {
             }
             return
         }
-        guard let pseudo = try checkPseudoField(name, value, index: index, afterRegularField: sawRegularField) else {
+        guard let pseudo = try checkPseudoField(name, value, index: index, afterRegularField: sawRegularField,
+                                                   provenance: provenance) else {
             // RFC 9113 §8.3: undefined pseudo-header fields make the response malformed.
             throw MessageError(.invalidPseudoHeader, "undefined pseudo-header field", fieldIndex: index)
         }
@@ -98,12 +99,12 @@ struct ResponseValidation {
 /// The walk over a trailer section (RFC 9113 §8.1): regular fields only.
 enum TrailerValidation {
     static func validate(_ fields: HeaderList) throws(MessageError) {
-        try MessageValidator.walk(fields) { name, value, index throws(MessageError) in
+        try MessageValidator.walk(fields) { name, value, index, provenance throws(MessageError) in
             if name.first == 0x3A {  // ':'
                 // RFC 9113 §8.1, §8.3: trailers MUST NOT include pseudo-header fields.
                 throw MessageError(.invalidPseudoHeader, "pseudo-header field in trailers", fieldIndex: index)
             }
-            _ = try checkRegularField(name, value, index: index)
+            _ = try checkRegularField(name, value, index: index, provenance: provenance)
         }
     }
 }

@@ -1,0 +1,90 @@
+import Testing
+@testable import HPACK
+
+/// `FieldProvenance`: which decoded fields are copies of bytes whose RFC 9113 §8.2.1 syntax
+/// was already checked (the static table; dynamic entries marked by `markChecked`).
+@Suite("Decoded field provenance (checked table entries)")
+struct ProvenanceTests {
+    /// A literal with incremental indexing and a new name (RFC 7541 §6.2.1), raw strings.
+    static func literalIndexed(_ name: String, _ value: String) -> [UInt8] {
+        [0x40, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
+    }
+
+    @Test("static table fields are checked; literal values never are")
+    func staticAndLiterals() throws {
+        var decoder = HPACKDecoder()
+        // :method GET (indexed 2), :path with a literal value (static name 4, §6.2.2),
+        // a new name never indexed (§6.2.3).
+        let block: [UInt8] = [0x82, 0x04, 0x02] + Array("/a".utf8) + [0x10, 0x01] + Array("x".utf8) + [0x01] + Array("y".utf8)
+        let list = try decoder.decode(block)
+        #expect(list.count == 3)
+        #expect(list.provenance(at: 0) == .checkedField)
+        #expect(list.provenance(at: 1) == .checkedName)
+        #expect(list.provenance(at: 2) == [])
+    }
+
+    @Test("a dynamic entry is checked only once markChecked saw a list holding it")
+    func dynamicEntries() throws {
+        var decoder = HPACKDecoder()
+        let first = try decoder.decode(Self.literalIndexed("x-a", "1"))
+        #expect(first.provenance(at: 0) == [])
+        // Referenced again before marking: still unchecked.
+        var second = try decoder.decode([0x80 | 62])
+        #expect(second.provenance(at: 0) == [])
+        decoder.markChecked(second)
+        second = try decoder.decode([0x80 | 62, 0x40 | 62, 0x01] + Array("2".utf8))
+        #expect(second.provenance(at: 0) == .checkedField)
+        // Its name reused with a literal value: only the name is a checked copy.
+        #expect(second.provenance(at: 1) == .checkedName)
+        // The new entry ("x-a: 2", now index 62) is not checked yet; "x-a: 1" is 63.
+        let third = try decoder.decode([0x80 | 62, 0x80 | 63])
+        #expect(third.provenance(at: 0) == [])
+        #expect(third.provenance(at: 1) == .checkedField)
+    }
+
+    @Test("an entry inserted by a literal is marked through the list that inserted it")
+    func insertedEntry() throws {
+        var decoder = HPACKDecoder()
+        let list = try decoder.decode(Self.literalIndexed("x-a", "1"))
+        decoder.markChecked(list)
+        #expect(try decoder.decode([0x80 | 62]).provenance(at: 0) == .checkedField)
+    }
+
+    @Test("an evicted checked entry does not pass its mark to the entry that replaces it")
+    func evictionAndRingReuse() throws {
+        var decoder = HPACKDecoder()
+        // A 64-octet table holds one small entry: every insertion evicts the previous one,
+        // and the ring of descriptors wraps around many times.
+        var list = try decoder.decode([0x3f, 0x21] + Self.literalIndexed("x-a", "ok"))  // size update to 64
+        decoder.markChecked(list)
+        for round in 0..<40 {
+            #expect(try decoder.decode([0x80 | 62]).provenance(at: 0) == .checkedField)
+            list = try decoder.decode(Self.literalIndexed("x-a", "v\(round)"))
+            #expect(decoder.tableCount == 1)
+            #expect(try decoder.decode([0x80 | 62]).provenance(at: 0) == [], "round \(round)")
+            if round % 2 == 0 { decoder.markChecked(list) } else { decoder.markChecked(try decoder.decode([0x80 | 62])) }
+        }
+    }
+
+    @Test("marking a list whose entries were evicted since marks nothing")
+    func staleMark() throws {
+        var decoder = HPACKDecoder()
+        let old = try decoder.decode([0x3f, 0x21] + Self.literalIndexed("x-a", "1"))
+        _ = try decoder.decode(Self.literalIndexed("x-b", "2"))  // evicts "x-a: 1"
+        decoder.markChecked(old)
+        #expect(try decoder.decode([0x80 | 62]).provenance(at: 0) == [])
+    }
+
+    @Test("fields added by the application carry no provenance; equality ignores it")
+    func applicationFields() throws {
+        var decoder = HPACKDecoder()
+        let decoded = try decoder.decode([0x82])
+        let built: HeaderList = [HeaderField(":method", "GET")]
+        #expect(built.provenance(at: 0) == [])
+        #expect(decoded == built)
+        var extended = decoded
+        extended.append(name: "x", value: "y")
+        #expect(extended.provenance(at: 0) == .checkedField)
+        #expect(extended.provenance(at: 1) == [])
+    }
+}
