@@ -29,9 +29,17 @@ do {
     exit(2)
 }
 
-/// The demo routes below; everything else is a file.
+/// The demo routes below; everything else is a file. (On UTF-8 bytes: `hasPrefix` on a
+/// Substring was 5% of the CPU time of a static file request.)
 func isDemoRoute(_ path: Substring) -> Bool {
-    path == "/hello" || path == "/echo" || path.hasPrefix("/bytes/") || path.hasPrefix("/sleep/")
+    func starts(_ bytes: Substring.UTF8View, _ prefix: StaticString, whole: Bool) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard whole ? bytes.count == count : bytes.count >= count else { return false }
+        return prefix.withUTF8Buffer { zip(bytes, $0).allSatisfy { $0 == $1 } }
+    }
+    let bytes = path.utf8
+    return starts(bytes, "/hello", whole: true) || starts(bytes, "/echo", whole: true)
+        || starts(bytes, "/bytes/", whole: false) || starts(bytes, "/sleep/", whole: false)
 }
 
 /// Static files (and their 404/405) answered at once on the event loop from the file cache:

@@ -1,4 +1,5 @@
 import HPACK
+import HTTP2
 import NIOCore
 
 /// The control data of a request, for an `InlineHandler`.
@@ -7,19 +8,52 @@ public struct InlineRequest: Sendable {
     public var method: String
     /// The path and query, e.g. "/hello.txt?x=1".
     public var path: String
-    /// `:authority` (HTTP/2) or the Host field (HTTP/1.1), when present.
-    public var authority: String?
-    /// "https" or "http".
-    public var scheme: String
     public var version: HTTPVersionKind
+
+    /// Authority and scheme are made into strings only when asked for (most inline
+    /// handlers never look at them).
+    enum Rest: Sendable {
+        case values(authority: String?, scheme: String)
+        case head(RequestHead, defaultScheme: String)
+    }
+    var rest: Rest
+
+    /// `:authority` (HTTP/2) or the Host field (HTTP/1.1), when present.
+    public var authority: String? {
+        get {
+            switch rest {
+            case .values(let authority, _): return authority
+            case .head(let head, _): return head.targetAuthority
+            }
+        }
+        set { rest = .values(authority: newValue, scheme: scheme) }
+    }
+
+    /// "https" or "http".
+    public var scheme: String {
+        get {
+            switch rest {
+            case .values(_, let scheme): return scheme
+            case .head(let head, let defaultScheme): return head.scheme ?? defaultScheme
+            }
+        }
+        set { rest = .values(authority: authority, scheme: newValue) }
+    }
 
     public init(method: String, path: String, authority: String? = nil, scheme: String = "https",
                 version: HTTPVersionKind = .http2) {
         self.method = method
         self.path = path
-        self.authority = authority
-        self.scheme = scheme
         self.version = version
+        self.rest = .values(authority: authority, scheme: scheme)
+    }
+
+    /// An HTTP/2 request head.
+    init(head: RequestHead, defaultScheme: String) {
+        method = head.method
+        path = head.path ?? ""
+        version = .http2
+        rest = .head(head, defaultScheme: defaultScheme)
     }
 
     /// The control data of a full request.
@@ -35,25 +69,40 @@ public struct InlineRequest: Sendable {
 }
 
 /// A whole response (status, header fields, a small body) made at once. Its HTTP/2 field
-/// block is built when it is made, so a cached response costs nothing to send again.
+/// block is built when it is made, so a cached response costs nothing to send again (and
+/// copying one is a single reference count).
 public struct InlineResponse: Sendable {
-    public let status: Int
+    final class Storage: Sendable {
+        let status: Int
+        let headers: [HeaderField]
+        let body: ByteBuffer
+        let head: HeaderList
+
+        init(status: Int, headers: [HeaderField], body: ByteBuffer, head: HeaderList) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.head = head
+        }
+    }
+
+    let storage: Storage
+
+    public var status: Int { storage.status }
     /// The header fields as given, with content-length added when missing.
-    public let headers: [HeaderField]
-    public let body: ByteBuffer
+    public var headers: [HeaderField] { storage.headers }
+    public var body: ByteBuffer { storage.body }
     /// `:status` then the header fields, lowercase, without connection-specific fields
     /// (RFC 9113 §8.2.2, §8.3.2).
-    let head: HeaderList
+    var head: HeaderList { storage.head }
 
     public init(status: Int, headers: [HeaderField] = [], body: ByteBuffer = ByteBuffer()) {
         var fields = headers
         if !fields.contains(where: { $0.name.lowercased() == "content-length" }) {
             fields.append(HeaderField("content-length", String(body.readableBytes)))
         }
-        self.status = status
-        self.headers = fields
-        self.body = body
-        self.head = HTTP2ServerHandler.responseHead(status: status, headers: fields)
+        storage = Storage(status: status, headers: fields, body: body,
+                          head: HTTP2ServerHandler.responseHead(status: status, headers: fields))
     }
 
     public init(status: Int, headers: [HeaderField] = [], body: String) {

@@ -45,15 +45,28 @@ public final class FileCache: Sendable {
         }
     }
 
-    struct Entry: Sendable {
+    /// Immutable (a lookup copies one reference); a check replaces it with a newer one.
+    final class Entry: Sendable {
         /// What a hit `stat`s: the root plus the request's segments (plus the index file).
-        var statPath: String
-        var identity: Identity
+        let statPath: String
+        let identity: Identity
         /// The index file name when the entry answers a folder.
-        var indexFile: String?
-        var response: InlineResponse
+        let indexFile: String?
+        let response: InlineResponse
         /// When the entry was last checked (monotonic nanoseconds).
-        var checkedAt: UInt64
+        let checkedAt: UInt64
+
+        init(statPath: String, identity: Identity, indexFile: String?, response: InlineResponse, checkedAt: UInt64) {
+            self.statPath = statPath
+            self.identity = identity
+            self.indexFile = indexFile
+            self.response = response
+            self.checkedAt = checkedAt
+        }
+
+        func checked(at time: UInt64) -> Entry {
+            Entry(statPath: statPath, identity: identity, indexFile: indexFile, response: response, checkedAt: time)
+        }
     }
 
     struct State {
@@ -95,8 +108,9 @@ public final class FileCache: Sendable {
             return nil
         }
         if revalidationInterval > 0 {
+            let fresh = entry.checked(at: now)
             state.withLockedValue { state in
-                if state.entries[pathPart]?.statPath == entry.statPath { state.entries[pathPart]?.checkedAt = now }
+                if state.entries[pathPart] === entry { state.entries[pathPart] = fresh }
             }
         }
         return entry.response
