@@ -104,7 +104,7 @@ CLK_TCK="$(getconf CLK_TCK)"
 RESULTS="$OUT/results.tsv"
 printf 'transport\tshape\tround\tserver\treq_s\tdone\tcpu_us_per_req\n' > "$RESULTS"
 MEMORY="$OUT/memory.tsv"
-printf 'transport\tserver\tidle_rss_kib\tpeak_rss_kib\n' > "$MEMORY"
+printf 'transport\tserver\tidle_rss_kib\tidle_anon_kib\tpeak_rss_kib\n' > "$MEMORY"
 LOADS="$OUT/load.txt"
 : > "$LOADS"
 
@@ -178,6 +178,8 @@ for transport in $TRANSPORTS; do
     sleep 0.2
     ours_idle="$(status_kib "$ours_pid" VmRSS)"
     theirs_idle="$(status_kib "$theirs_pid" VmRSS)"
+    ours_anon="$(status_kib "$ours_pid" RssAnon)"
+    theirs_anon="$(status_kib "$theirs_pid" RssAnon)"
     echo "$transport: h2-server pid $ours_pid port $ours_port, nghttpd pid $theirs_pid port $theirs_port" >&2
     # A short warm-up of each (not counted).
     scheme=http; [ "$transport" = tls ] && scheme=https
@@ -192,8 +194,8 @@ for transport in $TRANSPORTS; do
         done
         echo "load after $transport $shape: $(uptime)" | tee -a "$LOADS" >&2
     done
-    printf '%s\tours\t%s\t%s\n' "$transport" "$ours_idle" "$(status_kib "$ours_pid" VmHWM)" >> "$MEMORY"
-    printf '%s\tnghttpd\t%s\t%s\n' "$transport" "$theirs_idle" "$(status_kib "$theirs_pid" VmHWM)" >> "$MEMORY"
+    printf '%s\tours\t%s\t%s\t%s\n' "$transport" "$ours_idle" "$ours_anon" "$(status_kib "$ours_pid" VmHWM)" >> "$MEMORY"
+    printf '%s\tnghttpd\t%s\t%s\t%s\n' "$transport" "$theirs_idle" "$theirs_anon" "$(status_kib "$theirs_pid" VmHWM)" >> "$MEMORY"
     kill "$ours_pid" "$theirs_pid" 2>/dev/null || true
     wait "$ours_pid" 2>/dev/null || true
     wait "$theirs_pid" 2>/dev/null || true
@@ -227,11 +229,12 @@ for transport, shape in seen:
         last = f"**{ratio:.2f}**" if server == "ours" else ""
         print(f"| {transport} | -c {c} -m {m} | {name} | {per} | {med / 1000:.1f} k | {cpu:.2f} | {last} |")
 print()
-print("| transport | server | idle RSS | peak RSS (VmHWM) |")
-print("|---|---|---:|---:|")
+print("| transport | server | idle RSS | of which anonymous | peak RSS (VmHWM) |")
+print("|---|---|---:|---:|---:|")
 for r in csv.DictReader(open(memory), delimiter="\t"):
     name = "h2-server" if r["server"] == "ours" else "nghttpd"
-    print(f"| {r['transport']} | {name} | {int(r['idle_rss_kib']) / 1024:.1f} MiB | {int(r['peak_rss_kib']) / 1024:.1f} MiB |")
+    mib = lambda key: f"{int(r[key]) / 1024:.1f} MiB"
+    print(f"| {r['transport']} | {name} | {mib('idle_rss_kib')} | {mib('idle_anon_kib')} | {mib('peak_rss_kib')} |")
 print()
 for line in open(loads):
     print("    " + line.rstrip())
