@@ -40,6 +40,8 @@ let package = Package(
         fuzzTarget("fuzz-frame-sequence", [
             "EngineHarness", .product(name: "HTTP2", package: "swift-h2"), .product(name: "HPACK", package: "swift-h2"),
         ]),
+        // Our HPACK decoder against a reference decoder, the vectors and our encoder.
+        fuzzTarget("fuzz-hpack-differential", [.product(name: "HPACK", package: "swift-h2")]),
         // The cleartext server pipeline of HTTP2Server on NIO's testing channel
         // (`@testable import HTTP2Server`: run.sh builds with -enable-testing).
         fuzzTarget("fuzz-server-channel", [

@@ -21,6 +21,7 @@ SEED_LIMIT = 4096
 # Must match the lists in the Swift targets.
 TABLE_SIZES = [0, 1, 31, 32, 33, 64, 100, 128, 256, 300, 512, 1024, 2048, 4096, 8192, 65536]
 BUDGETS = [0, 1, 32, 33, 40, 64, 100, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 65536]
+DIFFERENTIAL_BUDGETS = [1 << 20, 0, 32, 40, 64, 100, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 65536, 300]
 
 
 def octets(text):
@@ -224,6 +225,43 @@ def frame_sequence(write):
         write(name, bytes(program))
 
 
+def hpack_differential(write):
+    """fuzz-hpack-differential: every story as raw blocks ([setup] [options] then
+    [control][len hi][len lo][block], limit changes as control 1) and as a vector story
+    ([0x80] [options] [story hi] [story lo] then [split][raise] per case), with and
+    without re-encoding and splits. Story numbers follow the sorted relative paths, as the
+    target sorts them."""
+    names = sorted(name for name, _ in stories())
+    all_stories = dict(stories())
+    for number, name in enumerate(names):
+        cases = all_stories[name]
+        if not cases:
+            continue
+        limit = cases[0].get("header_table_size", 4096)
+        options = 0x80 | (number % 4) | (number % 2) << 2 | (15 - number % 3) << 3
+        out = bytearray([nearest(TABLE_SIZES, limit), options])
+        current = limit
+        for case in cases:
+            wire = bytes.fromhex(case["wire"])
+            if len(out) + len(wire) > SEED_LIMIT and len(out) > 2:
+                break
+            control = 0
+            new_limit = case.get("header_table_size", current)
+            if new_limit != current:
+                control = 1 | nearest(TABLE_SIZES, new_limit) << 2
+                current = new_limit
+            budget = case.get("max_header_list_size")
+            if budget is not None:
+                out += bytes([3 | nearest(DIFFERENTIAL_BUDGETS, budget) << 2, 0, 0])
+            out += bytes([control, len(wire) >> 8 & 0xff, len(wire) & 0xff]) + wire
+        write(name + "-raw", bytes(out))
+        for split, raise_, opts in ((0, 0, 0), (1, 0x8f, options), (2, 0x8d, 0x80)):
+            story = bytearray([0x80, opts, number >> 8, number & 0xff])
+            for _ in cases:
+                story += bytes([split, raise_])
+            write(name + "-story-split%d" % split, bytes(story))
+
+
 HTTP1_REQUESTS = [
     b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
     b"GET /static/a.txt HTTP/1.1\r\nHost: a\r\n\r\nHEAD /static/dir/ HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -285,6 +323,7 @@ def server_channel(write):
 
 
 WRITERS = {
+    "fuzz-hpack-differential": hpack_differential,
     "fuzz-server-channel": server_channel,
     "fuzz-hpack-decode": hpack_decode,
     "fuzz-hpack-roundtrip": hpack_roundtrip,
