@@ -106,6 +106,19 @@ struct FileCacheTests {
         #expect(text(renamed.inlineResponse(to: InlineRequest(method: "GET", path: "/"))) == "one")
     }
 
+    /// Names are octets on disk: a request for another Unicode normalization of a cached
+    /// name (equal as Swift strings) is another file.
+    @Test func keysCompareOctetsNotCanonicalEquivalence() throws {
+        let (root, _) = try layout()
+        try "nfc".write(toFile: root + "/caf\u{E9}.txt", atomically: true, encoding: .utf8)
+        let files = try StaticFiles(root: root, cache: FileCache(revalidationInterval: 3600))
+        #expect(text(get(files, "/caf\u{E9}.txt")) == "nfc")
+        #expect("/caf\u{E9}.txt" == "/cafe\u{301}.txt")   // what a String-keyed cache would conflate
+        #expect(get(files, "/cafe\u{301}.txt")?.status == 404)
+        #expect(get(files, "/cafe%CC%81.txt")?.status == 404)
+        #expect(text(get(files, "/caf%C3%A9.txt")) == "nfc")
+    }
+
     @Test func boundedInEntriesAndOctets() throws {
         let (root, _) = try layout()
         for name in ["b", "c", "d"] {

@@ -69,8 +69,21 @@ public final class FileCache: Sendable {
         }
     }
 
+    /// A path compared octet by octet: Swift's `String` equality is Unicode canonical
+    /// equivalence, and two requests for differently normalized names are two files.
+    struct Key: Hashable, Sendable {
+        let path: Substring
+
+        static func == (lhs: Key, rhs: Key) -> Bool { lhs.path.utf8.elementsEqual(rhs.path.utf8) }
+
+        func hash(into hasher: inout Hasher) {
+            let done: Void? = path.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            if done == nil { for byte in path.utf8 { hasher.combine(byte) } }
+        }
+    }
+
     struct State {
-        var entries: [Substring: Entry] = [:]
+        var entries: [Key: Entry] = [:]
         var totalBytes = 0
     }
 
@@ -98,19 +111,20 @@ public final class FileCache: Sendable {
 
     /// The cached answer for a path, if the file its path leads to has not changed.
     func lookup(_ pathPart: Substring, indexFile: String) -> InlineResponse? {
-        guard let entry = state.withLockedValue({ $0.entries[pathPart] }) else { return nil }
-        if let name = entry.indexFile, name != indexFile { return nil }
+        let key = Key(path: pathPart)
+        guard let entry = state.withLockedValue({ $0.entries[key] }) else { return nil }
+        if let name = entry.indexFile, !name.utf8.elementsEqual(indexFile.utf8) { return nil }
         let now = Self.now()
         if revalidationInterval > 0 && now &- entry.checkedAt < revalidationInterval { return entry.response }
         var info = stat()
         guard stat(entry.statPath, &info) == 0, Identity(info) == entry.identity else {
-            remove(pathPart, ifStatPath: entry.statPath)
+            remove(key, ifStill: entry)
             return nil
         }
         if revalidationInterval > 0 {
             let fresh = entry.checked(at: now)
             state.withLockedValue { state in
-                if state.entries[pathPart] === entry { state.entries[pathPart] = fresh }
+                if state.entries[key] === entry { state.entries[key] = fresh }
             }
         }
         return entry.response
@@ -120,7 +134,7 @@ public final class FileCache: Sendable {
         let size = entry.response.body.readableBytes
         guard size <= maxFileSize, maxEntries > 0 else { return }
         // A fresh copy of the key: the request's string is not kept alive by the cache.
-        let key = Substring(String(pathPart))
+        let key = Key(path: Substring(String(pathPart)))
         state.withLockedValue { state in
             if let old = state.entries.removeValue(forKey: key) { state.totalBytes -= old.response.body.readableBytes }
             // Full: make room by dropping arbitrary entries (cheap; a cache of small files
@@ -137,10 +151,10 @@ public final class FileCache: Sendable {
         }
     }
 
-    func remove(_ pathPart: Substring, ifStatPath statPath: String) {
+    func remove(_ key: Key, ifStill entry: Entry) {
         state.withLockedValue { state in
-            guard let old = state.entries[pathPart], old.statPath == statPath else { return }
-            state.entries.removeValue(forKey: pathPart)
+            guard let old = state.entries[key], old === entry else { return }
+            state.entries.removeValue(forKey: key)
             state.totalBytes -= old.response.body.readableBytes
         }
     }
