@@ -11,8 +11,14 @@ public struct HPACKEncoder: Sendable {
         case always
     }
 
-    public var huffman: HuffmanPolicy
-    public var indexingPolicy: IndexingPolicy
+    public var huffman: HuffmanPolicy { didSet { stateGeneration &+= 1 } }
+    public var indexingPolicy: IndexingPolicy { didSet { stateGeneration &+= 1 } }
+
+    /// Changes whenever something that shapes the next block changes: the table's
+    /// contents or size, a pending size update, the policies. Encoding the same list twice
+    /// with no change in between gives the same bytes (package use: the engine reuses the
+    /// encoding of a response head that left the generation unchanged).
+    package private(set) var stateGeneration: UInt64 = 0
 
     private var table: DynamicTable
     /// The most this encoder lets its table hold, whatever the peer allows.
@@ -52,6 +58,7 @@ public struct HPACKEncoder: Sendable {
         let size = min(max(0, newValue), tableSizeCap)
         pendingSmallest = min(pendingSmallest ?? size, size)
         pendingFinal = size
+        stateGeneration &+= 1
     }
 
     /// Encodes `headers` as one header block appended to `out`.
@@ -88,6 +95,7 @@ public struct HPACKEncoder: Sendable {
     private mutating func beginBlock(into out: inout [UInt8]) {
         guard let smallest = pendingSmallest else { return }
         pendingSmallest = nil
+        stateGeneration &+= 1
         let current = table.maxSize
         if smallest < current && smallest != pendingFinal {
             PrefixInteger.encode(smallest, prefixBits: 5, pattern: 0x20, into: &out)
@@ -134,6 +142,7 @@ public struct HPACKEncoder: Sendable {
     private mutating func insert(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
                                  nameHash: UInt64, pairHash: UInt64) {
         table.insert(name: name, value: value, nameHash: nameHash, pairHash: pairHash)
+        stateGeneration &+= 1
     }
 
     /// A literal representation: the name as an index when a table has it, else a string.

@@ -178,6 +178,31 @@ extension HeaderList {
         if let failure { throw failure }
     }
 
+    /// True when both lists hold the same fields (bytes, order, indexing flags), as `==`
+    /// says, but cheaper: at once when they share their storage (copies of one list), else
+    /// with one comparison of the byte buffers and of the field boundaries.
+    package func hasSameFields(as other: HeaderList) -> Bool {
+        guard slots.count == other.slots.count, bytes.count == other.bytes.count else { return false }
+        let sameBytes = bytes.withUnsafeBytes { mine in
+            other.bytes.withUnsafeBytes { theirs in
+                // Shared storage cannot differ: a write to shared storage copies it first.
+                mine.baseAddress == theirs.baseAddress || Bytes.equal(mine, theirs)
+            }
+        }
+        guard sameBytes else { return false }
+        return slots.withUnsafeBufferPointer { mine in
+            other.slots.withUnsafeBufferPointer { theirs in
+                if mine.baseAddress == theirs.baseAddress { return true }
+                for index in 0..<mine.count {
+                    let a = mine[index], b = theirs[index]
+                    guard a.start == b.start, a.nameLength == b.nameLength, a.valueLength == b.valueLength,
+                          a.indexing == b.indexing else { return false }
+                }
+                return true
+            }
+        }
+    }
+
     /// The provenance of field `index` (for tests).
     package func provenance(at index: Int) -> FieldProvenance { slots[index].provenance }
 }

@@ -11,7 +11,13 @@ extension Connection {
         let event: StreamEvent = endStream ? .sendHeadersEndStream : .sendHeaders
         let validates = configuration.validatesOutgoingFields
         let role = self.role
-        enum Outcome { case missing, notAllowed(StreamState), invalid(String), queued, write(StreamState) }
+        // The same head as the last validated one: the validation's result is known (it
+        // depends on the fields alone), so it is not run again.
+        let knownHead: Bool? = role == .server ? sentHeadCache.flatMap {
+            $0.headers.hasSameFields(as: headers) ? $0.isInformational : nil
+        } : nil
+        enum Head { case none, known, validated(informational: Bool) }
+        enum Outcome { case missing, notAllowed(StreamState), invalid(String), queued, write(StreamState, Head) }
         // In place: no copy of the stream's record.
         let outcome = streams.update(stream) { record -> Outcome in
             guard case .next(let next) = StreamTransitions.apply(event, to: record.state) else {
@@ -21,11 +27,19 @@ extension Connection {
             // stream; RFC 9113 §8.2, §8.3 rules hold for what we send too.
             let isHead = role == .server && !record.sentHead
             var informational = false
+            var head = Head.none
             if isHead {
                 if validates || endStream {
-                    switch MessageValidator.validateResponse(headers, isHeadRequest: false) {
-                    case .failure(let error): if validates { return .invalid(error.reason) }
-                    case .success(let head): informational = head.isInformational
+                    if let knownHead {
+                        informational = knownHead
+                        head = .known
+                    } else {
+                        switch MessageValidator.validateResponse(headers, isHeadRequest: false) {
+                        case .failure(let error): if validates { return .invalid(error.reason) }
+                        case .success(let validated):
+                            informational = validated.isInformational
+                            head = .validated(informational: informational)
+                        }
                     }
                 }
                 if informational && endStream { return .invalid("an informational response cannot end the stream") }
@@ -41,7 +55,7 @@ extension Connection {
                 }
             }
             if isHead && !informational { record.sentHead = true }
-            return .write(next)
+            return .write(next, head)
         } ?? .missing
         switch outcome {
         case .missing: throw ConnectionUsageError("stream \(stream.rawValue) is not open")
@@ -49,9 +63,36 @@ extension Connection {
             throw ConnectionUsageError("cannot send HEADERS on stream \(stream.rawValue) in state \(state)")
         case .invalid(let reason): throw ConnectionUsageError("invalid field block: \(reason)")
         case .queued: schedule(stream)
-        case .write(let next):
-            writeFieldBlock(headers, on: stream, endStream: endStream)
+        case .write(let next, let head):
+            switch head {
+            case .none:
+                writeFieldBlock(headers, on: stream, endStream: endStream)
+            case .known:
+                writeHead(headers, on: stream, endStream: endStream)
+            case .validated(let informational):
+                sentHeadCache = SentHeadCache(headers: headers, isInformational: informational)
+                writeHead(headers, on: stream, endStream: endStream)
+            }
             if endStream { finishSending(stream, next) }
+        }
+    }
+
+    /// Writes the head in `sentHeadCache`: its cached encoding while the encoder is in the
+    /// state that produced it (the encoder is deterministic, RFC 7541 §2.1: same state, same
+    /// fields, same block), else a fresh one, kept when encoding it changed nothing (every
+    /// field was found in a table, nothing inserted).
+    private mutating func writeHead(_ headers: HeaderList, on stream: StreamID, endStream: Bool) {
+        if let cache = sentHeadCache, let generation = cache.generation, generation == encoder.stateGeneration {
+            writer.writeHeaders(cache.encoded, streamID: stream, endStream: endStream)
+            return
+        }
+        let before = encoder.stateGeneration
+        writeFieldBlock(headers, on: stream, endStream: endStream)
+        if encoder.stateGeneration == before {
+            sentHeadCache?.encoded = encodeBuffer
+            sentHeadCache?.generation = before
+        } else {
+            sentHeadCache?.generation = nil
         }
     }
 

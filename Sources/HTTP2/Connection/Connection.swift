@@ -55,6 +55,19 @@ public struct Connection {
     var fieldList = HeaderList()
     var encodeBuffer: [UInt8] = []
 
+    /// Server role: the last response head that passed validation, and its HPACK encoding
+    /// while that is still what the encoder would produce. A server usually sends the same
+    /// head (often the very same `HeaderList`) on every stream: it is validated once, and
+    /// encoded again only when the encoder's state changed (see `sendHeaders`).
+    struct SentHeadCache {
+        var headers: HeaderList
+        var isInformational: Bool
+        /// The block `headers` encode to while `encoder.stateGeneration == generation`.
+        var encoded: [UInt8] = []
+        var generation: UInt64?
+    }
+    var sentHeadCache: SentHeadCache?
+
     /// Streams with queued output and window, served round robin.
     var ready: [StreamID] = []
     var readyHead = 0
