@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Builds and runs the engine and server tests (HPACKTests, HTTP2Tests, HTTP2ServerTests,
+# SSEServerTests) under AddressSanitizer (with LeakSanitizer) and then ThreadSanitizer.
+# Any sanitizer report, in the test process or in a tool it starts (h2-vectors), fails the run.
+#
+#   bash Scripts/sanitizers.sh                    ASan, then TSan
+#   bash Scripts/sanitizers.sh address            ASan only (also: thread)
+#   SANITIZERS=thread bash Scripts/sanitizers.sh  the same through the environment
+#   SANITIZERS=0 bash Scripts/sanitizers.sh       skips both (what Scripts/test.sh can pass on)
+#   SANITIZER_CONFIG=release bash Scripts/sanitizers.sh   -c release instead of debug
+#
+# Each sanitizer has its own scratch path (.build-asan, .build-tsan): the two runtimes
+# cannot be mixed, and neither build disturbs the default .build.
+#
+# The engine tests and the server tests run in two processes. In one process, the CPU-bound
+# engine tests (several times slower under a sanitizer) hold the cooperative pool, which has
+# one thread per core, for tens of seconds, and the server tests, whose handlers run on that
+# pool, time out waiting for them: a measure of the machine, not a finding.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SELECTED=${1:-${SANITIZERS:-address,thread}}
+CONFIG=${SANITIZER_CONFIG:-debug}
+ENGINE_TESTS='^(HPACKTests|HTTP2Tests)\.'
+SERVER_TESTS='^(HTTP2ServerTests|SSEServerTests)\.'
+
+case "$SELECTED" in
+    0|none|off) echo "sanitizers.sh: skipped (SANITIZERS=$SELECTED)"; exit 0 ;;
+esac
+
+step() { printf '\n== %s\n' "$*"; }
+TIMES=()
+timed() {  # timed LABEL command...: runs the command, records its wall-clock time
+    local label=$1; shift
+    local start=$SECONDS status=0
+    "$@" || status=$?
+    TIMES+=("$(printf '%-28s %4d s' "$label" $((SECONDS - start)))")
+    return $status
+}
+
+# The linker warns about every ASan check stub it cannot export (hundreds of lines, harmless).
+build() {  # build SCRATCH SANITIZER
+    swift build --scratch-path "$1" -c "$CONFIG" --build-tests --sanitize="$2" 2>&1 \
+        | { grep -v "ld.gold: warning: Cannot export local symbol '__asan" || true; }
+}
+
+# run_sanitizer NAME SCRATCH OPTIONS_VARIABLE OPTIONS
+run_sanitizer() {
+    local name=$1 scratch=$2 variable=$3 options=$4
+    local reports="$scratch/sanitizer-reports"
+    step "$name: swift build --scratch-path $scratch -c $CONFIG --build-tests --sanitize=$name"
+    timed "$name build" build "$scratch" "$name"
+
+    local suite filter
+    for suite in engine server; do
+        if [ "$suite" = engine ]; then filter=$ENGINE_TESTS; else filter=$SERVER_TESTS; fi
+        rm -rf "$reports" && mkdir -p "$reports"
+        step "$name: $suite tests (--filter '$filter')"
+        local status=0
+        # log_path: every report of this process and of its children lands in $reports.
+        timed "$name $suite tests" env "$variable=${!variable:+${!variable}:}$options:log_path=$PWD/$reports/$name" \
+            swift test --scratch-path "$scratch" -c "$CONFIG" --sanitize="$name" --skip-build \
+                --disable-xctest --filter "$filter" || status=$?
+        if compgen -G "$reports/*" >/dev/null; then
+            echo "sanitizers.sh: $name reported a problem in the $suite tests:" >&2
+            cat "$reports"/* >&2
+            [ "$status" != 0 ] || status=1
+        fi
+        if [ "$status" != 0 ]; then
+            echo "sanitizers.sh: $name $suite tests failed (exit status $status)" >&2
+            return "$status"
+        fi
+    done
+}
+
+summary() {
+    [ ${#TIMES[@]} -gt 0 ] || return 0
+    step "sanitizers.sh: wall-clock time of each step ($CONFIG)"
+    printf '%s\n' "${TIMES[@]}"
+}
+trap summary EXIT
+
+for sanitizer in ${SELECTED//,/ }; do
+    case "$sanitizer" in
+        address|asan)
+            # LeakSanitizer runs with ASan on Linux; Scripts/lsan-suppressions.txt says why
+            # each of its entries is a false positive.
+            export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$PWD/Scripts/lsan-suppressions.txt:print_suppressions=0"
+            run_sanitizer address .build-asan ASAN_OPTIONS "halt_on_error=1:detect_leaks=1"
+            ;;
+        thread|tsan)
+            run_sanitizer thread .build-tsan TSAN_OPTIONS "halt_on_error=1:second_deadlock_stack=1"
+            ;;
+        *)
+            echo "sanitizers.sh: unknown sanitizer '$sanitizer' (address, thread, or 0 to skip)" >&2
+            exit 2
+            ;;
+    esac
+done
+step "sanitizers.sh: no sanitizer report"
