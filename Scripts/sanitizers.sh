@@ -30,11 +30,20 @@ esac
 
 step() { printf '\n== %s\n' "$*"; }
 TIMES=()
-timed() {  # timed LABEL command...: runs the command, records its wall-clock time
+TIMES_FILE=$(mktemp)
+CPU=0
+cpu_seconds() {  # sets CPU to the user + system seconds of this shell's finished children
+    times > "$TIMES_FILE"  # not in a subshell: `times` there would count the subshell's
+    CPU=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$TIMES_FILE")
+}
+timed() {  # timed LABEL command...: runs the command, records its wall-clock and CPU time
     local label=$1; shift
-    local start=$SECONDS status=0
+    local start=$SECONDS cpu status=0
+    cpu_seconds; cpu=$CPU
     "$@" || status=$?
-    TIMES+=("$(printf '%-28s %4d s' "$label" $((SECONDS - start)))")
+    cpu_seconds
+    TIMES+=("$(printf '%-24s %5d s wall %7.1f s CPU' "$label" $((SECONDS - start)) \
+        "$(awk -v a="$cpu" -v b="$CPU" 'BEGIN { print b - a }')")")
     return $status
 }
 
@@ -74,8 +83,9 @@ run_sanitizer() {
 }
 
 summary() {
+    rm -f "$TIMES_FILE"
     [ ${#TIMES[@]} -gt 0 ] || return 0
-    step "sanitizers.sh: wall-clock time of each step ($CONFIG)"
+    step "sanitizers.sh: time of each step (-c $CONFIG; CPU: user + system, all cores)"
     printf '%s\n' "${TIMES[@]}"
 }
 trap summary EXIT
