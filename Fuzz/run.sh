@@ -63,6 +63,8 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:handle_abort=1}
 
 status=0
 summary=()
+total_build=0
+total_fuzz=0
 for target in "${targets[@]}"; do
     echo "=== $target: build"
     work="$work_root/$target"
@@ -74,14 +76,17 @@ for target in "${targets[@]}"; do
         echo "=== $target: another run.sh is using Fuzz/$work, waiting (or set FUZZ_WORK)"
         flock "$lock"
     fi
+    build_start=$SECONDS
     "${build[@]}" --product "$target" >"$work/build.log" 2>&1
     built=$?
+    build_seconds=$((SECONDS - build_start))
+    total_build=$((total_build + build_seconds))
     # Progress lines and a harmless ASan/gold link warning left out.
     grep -vE "^\[[0-9]+/[0-9]+\]|Cannot export local symbol '__asan_extra_spill_area'" "$work/build.log"
     binary="$scratch/release/$target"
     if [[ $built -ne 0 || ! -x $binary ]]; then
         echo "=== $target: BUILD FAILED"
-        summary+=("$(printf '%-26s %s' "$target" "build failed")")
+        summary+=("$(printf '%-26s %s (%ss)' "$target" "build failed" "$build_seconds")")
         status=1
         exec {lock}>&-
         continue
@@ -120,6 +125,7 @@ for target in "${targets[@]}"; do
 
     log="$work/fuzz.log"
     echo "=== $target: fuzzing for ${seconds}s (log: Fuzz/$log)"
+    fuzz_start=$SECONDS
     times >"$work/cpu.before"   # CPU time of finished children, in this shell (no subshell)
     # shellcheck disable=SC2086
     timeout --kill-after=30 $((seconds + 120)) "$binary" \
@@ -127,6 +133,7 @@ for target in "${targets[@]}"; do
         -artifact_prefix="artifacts/$target/" "${target_flags[@]}" ${FUZZ_FLAGS:-} "${corpora[@]}" >"$log" 2>&1
     code=$?
     times >"$work/cpu.after"
+    total_fuzz=$((total_fuzz + SECONDS - fuzz_start))
     cpu=$(tail -qn1 "$work/cpu.before" "$work/cpu.after" | awk '
         { t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2] } c[NR] = t }
         END { printf "%.0f", c[2] - c[1] }')
@@ -152,8 +159,8 @@ for target in "${targets[@]}"; do
         status=1
         head -20 "$log"
     fi
-    line=$(printf '%-22s %-10s cpu %4ss  execs %-9s exec/s %-6s cov %-5s ft %-6s counters %-6s corpus %s' \
-        "$target" "$result" "$cpu" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${counters:-?}" "${corp:-?}")
+    line=$(printf '%-22s %-10s build %4ss cpu %4ss  execs %-9s exec/s %-6s cov %-5s ft %-6s counters %-6s corpus %s' \
+        "$target" "$result" "$build_seconds" "$cpu" "${execs:-?}" "${rate:-?}" "${cov:-?}" "${ft:-?}" "${counters:-?}" "${corp:-?}")
     echo "=== $line"
     summary+=("$line")
 
@@ -180,4 +187,5 @@ done
 
 echo "=== summary (${seconds}s each)"
 printf '%s\n' "${summary[@]}"
+echo "=== wall time: builds ${total_build}s, fuzzing ${total_fuzz}s (seeds, replays and merges included), total ${SECONDS}s"
 exit $status
