@@ -21,7 +21,8 @@ public struct HPACKDecoder: Sendable {
 
     private var table: DynamicTable
     private var sizeUpdateRequired = false
-    private var scratch: [UInt8] = []
+    /// Holds a field decoded only to keep the table in step (past the list's budget).
+    private var scratch = HeaderList()
 
     /// - Parameters:
     ///   - maxTableSize: the table size both sides start with (4096 in HTTP/2).
@@ -158,11 +159,11 @@ public struct HPACKDecoder: Sendable {
     }
 
     @inline(__always)
-    private func append(_ string: EncodedString, to out: inout [UInt8]) throws(HPACKError) {
+    private func append(_ string: EncodedString, to list: inout HeaderList) throws(HPACKError) {
         if string.huffman {
-            try HuffmanDecoder.decode(string.bytes, appendingTo: &out)
+            try list.appendHuffman(string.bytes)
         } else {
-            out.append(contentsOf: string.bytes)
+            list.appendRaw(string.bytes)
         }
     }
 
@@ -199,35 +200,34 @@ public struct HPACKDecoder: Sendable {
             overBudget = true
             // Keep the table in sync; what it holds is bounded by its own maximum.
             if addToTable && minimumCost <= table.maxSize {
-                var bytes = scratch
-                bytes.removeAll(keepingCapacity: true)
-                let decodedNameLength = try appendName(literalName, nameIndex, nameEntry, to: &bytes)
-                try append(value, to: &bytes)
-                bytes.withUnsafeBytes { table.insert(nameValue: $0, nameLength: decodedNameLength) }
-                scratch = bytes
+                var field = scratch
+                scratch = HeaderList()  // `field` is the only reference: no copy on write
+                field.removeAll(keepingCapacity: true)
+                let decodedNameLength = try appendName(literalName, nameIndex, nameEntry, to: &field)
+                try append(value, to: &field)
+                field.withBytes(from: 0) { table.insert(nameValue: $0, nameLength: decodedNameLength) }
+                scratch = field
             } else if addToTable {
                 table.evictAll()  // §4.4: an entry larger than the table empties it
             }
             return
         }
 
-        let start = list.bytes.count
-        let decodedNameLength = try appendName(literalName, nameIndex, nameEntry, to: &list.bytes)
-        try append(value, to: &list.bytes)
-        let cost = list.bytes.count - start + 32
+        let start = list.usedBytes
+        let decodedNameLength = try appendName(literalName, nameIndex, nameEntry, to: &list)
+        try append(value, to: &list)
+        let cost = list.usedBytes - start + 32
         var entryID = -1
         if addToTable {
             let id = table.nextID
-            list.bytes.withUnsafeBytes { all in
-                table.insert(nameValue: UnsafeRawBufferPointer(rebasing: all[start...]), nameLength: decodedNameLength)
-            }
+            list.withBytes(from: start) { table.insert(nameValue: $0, nameLength: decodedNameLength) }
             // The new entry holds exactly this field's bytes: it can be marked checked
             // along with the list (unless it did not fit, §4.4).
             if table.nextID != id { entryID = id }
         }
         guard cost <= budget else {
             overBudget = true
-            list.bytes.removeSubrange(start...)
+            list.truncateBytes(to: start)
             return
         }
         budget -= cost
@@ -251,17 +251,17 @@ public struct HPACKDecoder: Sendable {
     /// Appends a literal field's name and returns its decoded length.
     @inline(__always)
     private func appendName(_ literal: EncodedString?, _ index: Int, _ entry: DynamicTable.Entry?,
-                            to out: inout [UInt8]) throws(HPACKError) -> Int {
-        let before = out.count
+                            to list: inout HeaderList) throws(HPACKError) -> Int {
+        let before = list.usedBytes
         if let literal {
-            try append(literal, to: &out)
+            try append(literal, to: &list)
         } else if let entry {
-            table.withBytes(of: entry) { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<entry.nameLength])) }
+            table.withBytes(of: entry) { list.appendRaw(UnsafeRawBufferPointer(rebasing: $0[..<entry.nameLength])) }
         } else {
             StaticTable.withEntry(index) { nameValue, nameLength in
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: nameValue[..<nameLength]))
+                list.appendRaw(UnsafeRawBufferPointer(rebasing: nameValue[..<nameLength]))
             }
         }
-        return out.count - before
+        return list.usedBytes - before
     }
 }

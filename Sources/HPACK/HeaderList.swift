@@ -29,7 +29,11 @@ public struct HeaderList: Sendable {
         }
     }
 
+    /// Storage for names and values: `bytes[..<usedBytes]` are the fields' bytes; past it
+    /// the array is filler (zeros or bytes of fields removed since), kept so appending is a
+    /// plain copy into room the array already has (no generic `append` per field).
     @usableFromInline var bytes: [UInt8] = []
+    @usableFromInline var usedBytes = 0
     @usableFromInline var slots: [Slot] = []
     /// Slots whose `entryID` is set (fields copied from dynamic entries not yet marked
     /// checked): `HPACKDecoder.markChecked` has nothing to do when it is 0.
@@ -43,10 +47,10 @@ public struct HeaderList: Sendable {
     }
 
     /// Bytes of names and values together.
-    public var byteCount: Int { bytes.count }
+    public var byteCount: Int { usedBytes }
 
     /// RFC 9113 §6.5.2: the list's size, name + value + 32 per field.
-    public var listSize: Int { bytes.count + 32 * slots.count }
+    public var listSize: Int { usedBytes + 32 * slots.count }
 
     public mutating func append(_ field: HeaderField) {
         append(name: field.name, value: field.value, indexing: field.indexing)
@@ -64,33 +68,80 @@ public struct HeaderList: Sendable {
 
     public mutating func append(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer,
                                 indexing: HeaderIndexing = .indexable) {
-        slots.append(Slot(start: bytes.count, nameLength: name.count, valueLength: value.count, indexing: indexing))
-        bytes.append(contentsOf: name)
-        bytes.append(contentsOf: value)
+        slots.append(Slot(start: usedBytes, nameLength: name.count, valueLength: value.count, indexing: indexing))
+        appendRaw(name)
+        appendRaw(value)
     }
 
     /// Appends a field whose name and value are contiguous in `nameValue`.
     @inline(__always)
     mutating func append(nameValue: UnsafeRawBufferPointer, nameLength: Int, indexing: HeaderIndexing,
                          provenance: FieldProvenance, entryID: Int) {
-        slots.append(Slot(start: bytes.count, nameLength: nameLength, valueLength: nameValue.count - nameLength,
+        slots.append(Slot(start: usedBytes, nameLength: nameLength, valueLength: nameValue.count - nameLength,
                           indexing: indexing, provenance: provenance, entryID: entryID))
         if entryID >= 0 { uncheckedEntryCount += 1 }
-        bytes.append(contentsOf: nameValue)
+        appendRaw(nameValue)
+    }
+
+    /// Copies `source` after the used bytes.
+    @inline(__always)
+    mutating func appendRaw(_ source: UnsafeRawBufferPointer) {
+        let count = source.count
+        guard count > 0, let from = source.baseAddress else { return }
+        let start = usedBytes
+        if bytes.count &- start < count { growBytes(toAtLeast: start + count) }
+        bytes.withUnsafeMutableBytes { storage in
+            storage.baseAddress.unsafelyUnwrapped.advanced(by: start).copyMemory(from: from, byteCount: count)
+        }
+        usedBytes = start &+ count
+    }
+
+    /// Appends the RFC 7541 §5.2 Huffman decoding of `input` after the used bytes.
+    @inline(__always)
+    mutating func appendHuffman(_ input: UnsafeRawBufferPointer) throws(HPACKError) {
+        let start = usedBytes
+        let bound = HuffmanDecoder.maximumDecodedLength(input.count)
+        if bytes.count &- start < bound { growBytes(toAtLeast: start + bound) }
+        let decoded = try bytes.withUnsafeMutableBufferPointer { (storage) throws(HPACKError) -> Int in
+            try HuffmanDecoder.decode(input, into: UnsafeMutableBufferPointer(rebasing: storage[start...]))
+        }
+        usedBytes = start &+ decoded
+    }
+
+    /// Drops the used bytes from `start` on (a field that did not fit the budget).
+    @inline(__always)
+    mutating func truncateBytes(to start: Int) { usedBytes = start }
+
+    /// The used bytes from `start` on.
+    @inline(__always)
+    func withBytes<R>(from start: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<usedBytes])) }
+    }
+
+    @inline(never)
+    mutating func growBytes(toAtLeast minimum: Int) {
+        let target = Swift.max(minimum, bytes.count * 2, 256)
+        bytes.append(contentsOf: repeatElement(0, count: target - bytes.count))
     }
 
     /// Records a field whose bytes were already appended to `bytes` from `start`.
     @inline(__always)
     mutating func commitField(start: Int, nameLength: Int, indexing: HeaderIndexing,
                               provenance: FieldProvenance, entryID: Int) {
-        slots.append(Slot(start: start, nameLength: nameLength, valueLength: bytes.count - start - nameLength,
+        slots.append(Slot(start: start, nameLength: nameLength, valueLength: usedBytes - start - nameLength,
                           indexing: indexing, provenance: provenance, entryID: entryID))
         if entryID >= 0 { uncheckedEntryCount += 1 }
     }
 
     public mutating func removeAll(keepingCapacity: Bool = false) {
-        bytes.removeAll(keepingCapacity: keepingCapacity)
-        slots.removeAll(keepingCapacity: keepingCapacity)
+        // Keeping capacity keeps the storage as it is: only the used count goes back to 0.
+        if !keepingCapacity { bytes = [] }
+        usedBytes = 0
+        if keepingCapacity {
+            if !slots.isEmpty { slots.removeAll(keepingCapacity: true) }
+        } else {
+            slots = []
+        }
         uncheckedEntryCount = 0
     }
 
@@ -182,11 +233,14 @@ extension HeaderList {
     /// says, but cheaper: at once when they share their storage (copies of one list), else
     /// with one comparison of the byte buffers and of the field boundaries.
     package func hasSameFields(as other: HeaderList) -> Bool {
-        guard slots.count == other.slots.count, bytes.count == other.bytes.count else { return false }
+        guard slots.count == other.slots.count, usedBytes == other.usedBytes else { return false }
+        let used = usedBytes
         let sameBytes = bytes.withUnsafeBytes { mine in
             other.bytes.withUnsafeBytes { theirs in
                 // Shared storage cannot differ: a write to shared storage copies it first.
-                mine.baseAddress == theirs.baseAddress || Bytes.equal(mine, theirs)
+                mine.baseAddress == theirs.baseAddress
+                    || Bytes.equal(UnsafeRawBufferPointer(rebasing: mine[..<used]),
+                                   UnsafeRawBufferPointer(rebasing: theirs[..<used]))
             }
         }
         guard sameBytes else { return false }

@@ -16,36 +16,54 @@ enum HuffmanDecoder {
     private static var transitions: [UInt32] { tables.transitions }
     private static var endings: [UInt8] { tables.endings }
 
+    /// The most bytes `input` can decode to: no code is shorter than 5 bits.
+    @inline(__always)
+    static func maximumDecodedLength(_ inputCount: Int) -> Int { (inputCount * 8) / 5 + 1 }
+
     /// Appends the decoded bytes of `input` to `out`.
     static func decode(_ input: UnsafeRawBufferPointer, appendingTo out: inout [UInt8]) throws(HPACKError) {
-        // No code is shorter than 5 bits: the output grows once, by at most 8/5 of the input.
+        // The output grows once, by the most the input can decode to, then shrinks to fit.
         let start = out.count
-        out.append(contentsOf: repeatElement(0, count: (input.count * 8) / 5 + 1))
-        let (state, end): (Int, Int) = out.withUnsafeMutableBufferPointer { output in
-            transitions.withUnsafeBufferPointer { table in
-                var state = 0
-                var position = start
-                for byte in input {
-                    // Branch-free emission: the symbol is always stored, the position moves
-                    // only when the step completed one (bit 16).
-                    var entry = table[(state << 4) | Int(byte >> 4)]
-                    if entry & eosFlag != 0 { return (-1, position) }
-                    output[position] = UInt8(truncatingIfNeeded: entry >> 8)
-                    position += Int((entry >> 16) & 1)
-                    state = Int(entry & 0xff)
-                    entry = table[(state << 4) | Int(byte & 0x0f)]
-                    if entry & eosFlag != 0 { return (-1, position) }
-                    output[position] = UInt8(truncatingIfNeeded: entry >> 8)
-                    position += Int((entry >> 16) & 1)
-                    state = Int(entry & 0xff)
-                }
-                return (state, position)
+        out.append(contentsOf: repeatElement(0, count: maximumDecodedLength(input.count)))
+        var failure: HPACKError?
+        let decoded = out.withUnsafeMutableBufferPointer { output -> Int in
+            do throws(HPACKError) {
+                return try decode(input, into: UnsafeMutableBufferPointer(rebasing: output[start...]))
+            } catch {
+                failure = error
+                return 0
             }
         }
-        out.removeSubrange(end...)
+        out.removeSubrange((start + decoded)...)
+        if let failure { throw failure }
+    }
+
+    /// Decodes `input` into `output`, which has room for `maximumDecodedLength(input.count)`
+    /// bytes; returns the number of bytes decoded.
+    static func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<UInt8>) throws(HPACKError) -> Int {
+        precondition(output.count >= maximumDecodedLength(input.count), "Huffman output too small")
+        let (state, end): (Int, Int) = transitions.withUnsafeBufferPointer { table in
+            var state = 0
+            var position = 0
+            for byte in input {
+                // Branch-free emission: the symbol is always stored, the position moves
+                // only when the step completed one (bit 16).
+                var entry = table[(state << 4) | Int(byte >> 4)]
+                if entry & eosFlag != 0 { return (-1, position) }
+                output[position] = UInt8(truncatingIfNeeded: entry >> 8)
+                position += Int((entry >> 16) & 1)
+                state = Int(entry & 0xff)
+                entry = table[(state << 4) | Int(byte & 0x0f)]
+                if entry & eosFlag != 0 { return (-1, position) }
+                output[position] = UInt8(truncatingIfNeeded: entry >> 8)
+                position += Int((entry >> 16) & 1)
+                state = Int(entry & 0xff)
+            }
+            return (state, position)
+        }
         if state < 0 { throw .huffmanEOS }
         switch endings[state] {
-        case 0: return
+        case 0: return end
         case 1: throw .huffmanPaddingTooLong
         default: throw .huffmanInvalidPadding
         }

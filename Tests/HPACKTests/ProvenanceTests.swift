@@ -88,3 +88,66 @@ struct ProvenanceTests {
         #expect(extended.provenance(at: 1) == [])
     }
 }
+
+/// `HeaderList` keeps its own count of used bytes over storage that only grows: a list kept
+/// by the application must never see the bytes of the next block the decoder reuses it for.
+@Suite("HeaderList storage reuse")
+struct HeaderListStorageTests {
+    @Test("a copy kept across removeAll(keepingCapacity:) and the next decode keeps its fields")
+    func copyOnWriteAcrossReuse() throws {
+        var decoder = HPACKDecoder()
+        var encoder = HPACKEncoder()
+        let first: HeaderList = [HeaderField(":method", "GET"), HeaderField(":path", "/first/path/with/some/length"),
+                                 HeaderField("user-agent", String(repeating: "u", count: 300))]
+        let second: HeaderList = [HeaderField(":method", "POST"), HeaderField(":path", "/2"),
+                                  HeaderField("x-other", String(repeating: "o", count: 900))]
+        var list = HeaderList()
+        try decoder.decode(encoder.encode(Array(first)), into: &list)
+        let kept = list
+        list.removeAll(keepingCapacity: true)
+        #expect(list.isEmpty && list.byteCount == 0 && list.listSize == 0)
+        try decoder.decode(encoder.encode(Array(second)), into: &list)
+        // (Compared as names and values: the decoder reports how each field was indexed.)
+        let pairs = { (list: HeaderList) in list.map { [$0.name, $0.value] } }
+        #expect(pairs(kept) == pairs(first))
+        #expect(pairs(list) == pairs(second))
+        #expect(kept.byteCount == first.byteCount)
+        // And the other way: appending to the copy leaves the original alone.
+        var copy = list
+        copy.append(name: "x-more", value: "1")
+        #expect(pairs(list) == pairs(second))
+        #expect(copy.count == second.count + 1)
+    }
+
+    @Test("a field past the budget leaves no bytes behind; the list stays usable")
+    func truncatedField() throws {
+        var decoder = HPACKDecoder(maxHeaderListSize: 100)
+        var encoder = HPACKEncoder(huffman: .always)
+        var list = HeaderList()
+        let block = encoder.encode([HeaderField("a", "1"), HeaderField("big", String(repeating: "b", count: 200))])
+        #expect(throws: HPACKError.self) { try decoder.decode(block, into: &list) }
+        #expect(list.count == 1)
+        #expect(list.byteCount == 2)
+        list.append(name: "c", value: "3")
+        #expect(list == [HeaderField("a", "1"), HeaderField("c", "3")])
+    }
+
+    @Test("storage grows over many fields, raw and Huffman-coded, and hasSameFields agrees with ==")
+    func growthAndComparison() throws {
+        var decoder = HPACKDecoder()
+        var fields: [HeaderField] = []
+        for index in 0..<200 { fields.append(HeaderField("x-\(index)", String(repeating: "v", count: index % 37))) }
+        for huffman in [HPACKEncoder.HuffmanPolicy.never, .always] {
+            var encoder = HPACKEncoder(huffman: huffman)
+            let list = try decoder.decode(encoder.encode(fields))
+            #expect(Array(list) == fields)
+            let rebuilt = HeaderList(fields)
+            #expect(list.hasSameFields(as: rebuilt) && list == rebuilt)
+            var other = rebuilt
+            other.removeAll(keepingCapacity: true)
+            for field in fields.dropLast() { other.append(field) }
+            other.append(name: "x-199", value: "w")
+            #expect(!list.hasSameFields(as: other) && list != other)
+        }
+    }
+}
