@@ -16,7 +16,9 @@ end (and written as JSON to $ABUSE_REPORT when set).
 Run: H2_SERVER=.build/debug/h2-server python3 -m unittest discover -s Tests/Abuse"""
 import json
 import os
+import signal
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -100,14 +102,29 @@ class AbuseTestCase(unittest.TestCase):
     def stop_server(self):
         """SIGTERM ends the server at once (--grace-period 0), whatever the attack left."""
         started = time.monotonic()
-        code = self.server.stop(timeout=STOP_BUDGET)
+        process = self.server.process
+        diagnosis = ""
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=STOP_BUDGET)
+            except subprocess.TimeoutExpired:
+                diagnosis = signal_diagnosis(process.pid)
+                # A lost first signal and a stuck shutdown look alike; a second one tells.
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=5)
+                    diagnosis += "\na second SIGTERM ended it (exit %s): the first was lost" % process.returncode
+                except subprocess.TimeoutExpired:
+                    diagnosis += "\na second SIGTERM did not end it either\n" + thread_backtraces(process.pid)
+        code = self.server.stop(sig=signal.SIGKILL)
         seconds = time.monotonic() - started
         STOPS.append((self.id().split(".", 1)[1], code, seconds))
-        if code != 0:
+        if diagnosis or code != 0:
             with open(self.server.log_path, "rb") as f:
                 log = f.read().decode(errors="replace")[-3000:]
-            self.fail("h2-server did not exit on SIGTERM within %.0f s (exit %s); its log ends with:\n%s"
-                      % (STOP_BUDGET, code, log))
+            self.fail("h2-server did not exit on SIGTERM within %.0f s (exit %s)\n%s\nits log ends with:\n%s"
+                      % (STOP_BUDGET, code, diagnosis, log))
 
     def close_stdout(self):
         # The harness drains the server's stdout in a thread; it ends at EOF.
@@ -201,6 +218,37 @@ class AbuseTestCase(unittest.TestCase):
         self.assertEqual(client.status_of(stream), 200)
         body = b"".join(bytes(f.data) for f in client.received if isinstance(f, hf.DataFrame) and f.stream_id == stream)
         self.assertEqual(body, self.index)
+
+
+def signal_diagnosis(pid):
+    """Where SIGTERM went: the process's pending, blocked and ignored sets, per thread."""
+    lines = []
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            lines += [line.strip() for line in f if line.startswith(("ShdPnd", "SigIgn", "SigCgt", "Threads"))]
+        for task in sorted(os.listdir("/proc/%d/task" % pid), key=int):
+            fields = {}
+            with open("/proc/%d/task/%s/status" % (pid, task)) as f:
+                for line in f:
+                    key, _, value = line.partition(":")
+                    fields[key] = value.strip()
+            with open("/proc/%d/task/%s/wchan" % (pid, task)) as f:
+                wchan = f.read().strip()
+            lines.append("thread %s %-16s %s SigPnd=%s SigBlk=%s wchan=%s" % (
+                task, fields.get("Name"), fields.get("State"), fields.get("SigPnd"), fields.get("SigBlk"), wchan))
+    except OSError as error:
+        lines.append("(no /proc details: %s)" % error)
+    return "\n".join(lines)
+
+
+def thread_backtraces(pid):
+    """Every thread's stack (gdb, bounded), when gdb is there."""
+    try:
+        result = subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt 12"],
+                                capture_output=True, timeout=30)
+        return result.stdout.decode(errors="replace")[-6000:]
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return "(no backtraces: %s)" % error
 
 
 def stream_ids(first, count):
