@@ -61,7 +61,7 @@ struct StreamTable: Sendable {
         return body(&records[Int(slot)])
     }
 
-    private mutating func add(_ id: StreamID, _ record: StreamRecord) {
+    private mutating func add(_ id: StreamID, _ record: consuming StreamRecord) {
         let slot: Int32
         if let free = freeSlots.popLast() {
             slot = free
@@ -107,14 +107,20 @@ struct StreamTable: Sendable {
     }
 
     /// Adds a stream the peer opened or reserved, or one we open.
-    mutating func insert(_ id: StreamID, _ record: StreamRecord) {
+    mutating func insert(_ id: StreamID, _ record: consuming StreamRecord) {
         if isPeerInitiated(id) {
             highestPeerStreamID = max(highestPeerStreamID, id)
         } else {
             highestLocalStreamID = max(highestLocalStreamID, id)
         }
-        self[id] = record
-        if record.state.isActive { countActive(id, by: 1) }
+        let active = record.state.isActive
+        // Straight into its slot: no optional wrapping, no copy through `subscript`.
+        if let slot = index.value(for: id.rawValue) {
+            records[Int(slot)] = record
+        } else {
+            add(id, record)
+        }
+        if active { countActive(id, by: 1) }
     }
 
     /// Records a state change, keeping the active counts (§5.1.2) and moving closed
