@@ -40,6 +40,9 @@ struct RequestValidation {
                 sawRegularField = true
                 firstRegularFieldIndex = index
             }
+            // The common case, a copy of checked bytes with a name no rule is about: nothing
+            // more to do once the name is classified (checkRegularField would do the same).
+            if provenance == .checkedField && KnownField(name: name) == .other { return }
             switch try checkRegularField(name, value, index: index, provenance: provenance) {
             case .contentLength:
                 try ContentLength.parse(value, into: &contentLength, index: index)
