@@ -83,6 +83,10 @@ H2_PEER="$(swift build --show-bin-path)/h2-peer" python3 -m unittest discover -s
 step "interop: h2-server against curl, nghttp, h2load and httpx"
 H2_SERVER="$(swift build --show-bin-path)/h2-server" python3 -m unittest discover -s Tests/ServerInterop
 
+# --- The engine issue's abuse scenarios against h2-server, over sockets (issue 7) -------
+step "abuse: h2-server under rapid reset, MadeYouReset, floods, bombs, slow and idle peers"
+H2_SERVER="$(swift build --show-bin-path)/h2-server" python3 -m unittest discover -s Tests/Abuse
+
 # --- sse-server in a real browser (headless Chromium): 100 streams on one h2 connection,
 #     the 6-connection wall over HTTP/1.1, SETTINGS_MAX_CONCURRENT_STREAMS 6 over h2 -------
 if [ "$BROWSER_OK" = 1 ]; then
