@@ -117,6 +117,7 @@ extension Connection {
 
     /// Starts queued requests outside `receive`; their events wait for `pollEvents`.
     mutating func startQueuedRequestsLater() {
+        guard pendingHead < pendingRequests.count else { return }  // none waiting (always so for a server)
         var started: [ConnectionEvent] = []
         startQueuedRequests(now: lastActivity) { started.append($0) }
         deferredEvents.append(contentsOf: started)
