@@ -385,6 +385,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         usleep(1000)
         rounds += 1
     }
+    if trace { print("lifetime: \(done.weak.count) objects watched, released after \(rounds) ms") }
     for box in done.weak {
         check(box.object == nil, "\(type(of: box.object!)) still alive after the iteration")
     }
