@@ -13,9 +13,9 @@ extension Connection {
         let role = self.role
         // The same head as the last validated one: the validation's result is known (it
         // depends on the fields alone), so it is not run again.
-        let knownHead: Bool? = role == .server ? sentHeadCache.flatMap {
-            $0.headers.hasSameFields(as: headers) ? $0.isInformational : nil
-        } : nil
+        // (Read in place through optional chaining: no copy of the cache.)
+        let knownHead: Bool? = role == .server && sentHeadCache?.headers.hasSameFields(as: headers) == true
+            ? sentHeadCache?.isInformational : nil
         enum Head { case none, known, validated(informational: Bool) }
         enum Outcome { case missing, notAllowed(StreamState), invalid(String), queued, write(StreamState, Head) }
         // In place: no copy of the stream's record.
@@ -82,8 +82,9 @@ extension Connection {
     /// fields, same block), else a fresh one, kept when encoding it changed nothing (every
     /// field was found in a table, nothing inserted).
     private mutating func writeHead(_ headers: HeaderList, on stream: StreamID, endStream: Bool) {
-        if let cache = sentHeadCache, let generation = cache.generation, generation == encoder.stateGeneration {
-            writer.writeHeaders(cache.encoded, streamID: stream, endStream: endStream)
+        if let generation = sentHeadCache?.generation, generation == encoder.stateGeneration,
+           let encoded = sentHeadCache?.encoded {
+            writer.writeHeaders(encoded, streamID: stream, endStream: endStream)
             return
         }
         let before = encoder.stateGeneration
