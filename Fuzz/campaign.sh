@@ -23,6 +23,9 @@
 #   CAMPAIGN_DEADLINE=HH:MM   also stop at this wall-clock time (UTC), whatever the CPU
 #   CAMPAIGN_WORK=DIR         the work folder inside Fuzz/ (default campaign)
 #   CAMPAIGN_MERGE=0          skip the corpus merge
+#   CAMPAIGN_TIMEOUT=S        libFuzzer's -timeout (wall seconds per input), default 60:
+#                             under nice on a busy machine an input can wait seconds for
+#                             a CPU, and run.sh's 10 s gave false timeouts
 #   FUZZ_FLAGS="..."          extra libFuzzer flags
 set -uo pipefail
 
@@ -82,7 +85,7 @@ echo "=== $target: fuzzing until ${budget} CPU s${CAMPAIGN_DEADLINE:+ or $CAMPAI
 
 start=$(date +%s)
 # shellcheck disable=SC2086
-nice -n 19 "$binary" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 -max_total_time=86400 \
+nice -n 19 "$binary" -rss_limit_mb=2048 -timeout="${CAMPAIGN_TIMEOUT:-60}" -print_final_stats=1 -max_total_time=86400 \
     -artifact_prefix="artifacts/$target/" "${target_flags[@]}" ${FUZZ_FLAGS:-} "${corpora[@]}" >"$log" 2>&1 &
 pid=$!
 ticks=$(getconf CLK_TCK)
