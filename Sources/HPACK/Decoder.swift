@@ -198,17 +198,29 @@ public struct HPACKDecoder: Sendable {
         let minimumCost = nameLength + value.minimumLength + 32
         if overBudget || minimumCost > budget {
             overBudget = true
-            // Keep the table in sync; what it holds is bounded by its own maximum.
+            var field = scratch
+            scratch = HeaderList()  // `field` is the only reference: no copy on write
+            field.removeAll(keepingCapacity: true)
             if addToTable && minimumCost <= table.maxSize {
-                var field = scratch
-                scratch = HeaderList()  // `field` is the only reference: no copy on write
-                field.removeAll(keepingCapacity: true)
+                // Keep the table in sync; what it holds is bounded by its own maximum.
                 let decodedNameLength = try appendName(literalName, nameIndex, nameEntry, to: &field)
                 try append(value, to: &field)
                 field.withBytes(from: 0) { table.insert(nameValue: $0, nameLength: decodedNameLength) }
+            } else {
+                // Kept nowhere, yet §5.2: a Huffman string with EOS or bad padding is a decoding
+                // error wherever it is (RFC 9113 §4.3: COMPRESSION_ERROR, not a refused
+                // stream): such strings are decoded and dropped. Raw strings need no decoding.
+                if let literalName, literalName.huffman {
+                    try append(literalName, to: &field)
+                    field.removeAll(keepingCapacity: true)
+                }
+                if value.huffman { try append(value, to: &field) }
+                if addToTable { table.evictAll() }  // §4.4: an entry larger than the table empties it
+            }
+            // Room for small fields is kept; a large literal's is not.
+            if field.bytes.count <= 4096 {
+                field.removeAll(keepingCapacity: true)
                 scratch = field
-            } else if addToTable {
-                table.evictAll()  // §4.4: an entry larger than the table empties it
             }
             return
         }

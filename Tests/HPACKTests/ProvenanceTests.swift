@@ -151,3 +151,62 @@ struct HeaderListStorageTests {
         }
     }
 }
+
+/// RFC 7541 §5.2 past the header-list budget: a literal the decoder does not keep (over the
+/// budget, not indexed or larger than the table) still has its Huffman strings checked.
+/// Reproducer of the fuzz finding `hpack-over-budget-unvalidated` (Fuzz/Regressions).
+@Suite("Huffman errors past the header-list budget")
+struct OverBudgetHuffmanTests {
+    static func hex(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            bytes.append(UInt8(text[index..<next], radix: 16)!)
+            index = next
+        }
+        return bytes
+    }
+
+    @Test("the fuzz reproducer: padding that is not all ones, past the budget, is a decoding error")
+    func fuzzReproducer() {
+        var decoder = HPACKDecoder(maxTableSize: 64, maxHeaderListSize: 32)
+        #expect(throws: HPACKError.huffmanInvalidPadding) {
+            try decoder.decode(Self.hex("018f018f01a2a2a2a2a2a2a2a2a2a2a2a2"))
+        }
+    }
+
+    @Test("EOS and long padding past the budget, in values and names, with every literal kind")
+    func everyKind() {
+        // Huffman strings: "a" then the EOS code (30 ones); "a" then 8 bits of padding.
+        let eos: [UInt8] = [0x85, 0x1f, 0xff, 0xff, 0xff, 0xfc]
+        let longPadding: [UInt8] = [0x82, 0x1f, 0xff]
+        for (string, error) in [(eos, HPACKError.huffmanEOS), (longPadding, .huffmanPaddingTooLong)] {
+            for pattern: UInt8 in [0x00, 0x10, 0x40] {  // without indexing, never indexed, incremental
+                // Budget 0: every field is over it. Value with a bad string, name static (:path).
+                var decoder = HPACKDecoder(maxTableSize: 4096, maxHeaderListSize: 0)
+                let byValue = [pattern | 0x04] + string
+                #expect(throws: error) { try decoder.decode(byValue) }
+                // Literal name with a bad string.
+                decoder = HPACKDecoder(maxTableSize: 4096, maxHeaderListSize: 0)
+                let byName = [pattern] + string + [0x01, 0x61]
+                #expect(throws: error) { try decoder.decode(byName) }
+            }
+            // A literal larger than the table (it empties the table) with a bad value.
+            var small = HPACKDecoder(maxTableSize: 40, maxHeaderListSize: 0)
+            #expect(throws: error) { try small.decode([0x44] + string) }
+        }
+    }
+
+    @Test("valid strings past the budget are still just header-list-too-large, the table in step")
+    func validStrings() throws {
+        var encoder = HPACKEncoder(huffman: .always)
+        let fields = [HeaderField("x-a", "1"), HeaderField("x-long", String(repeating: "v", count: 120)),
+                      HeaderField("x-secret", "s", indexing: .neverIndexed)]
+        let block = encoder.encode(fields)
+        var decoder = HPACKDecoder(maxHeaderListSize: 40)
+        #expect(throws: HPACKError.headerListTooLarge(limit: 40)) { try decoder.decode(block) }
+        #expect(decoder.tableCount == encoder.tableCount)
+        #expect(decoder.tableSize == encoder.tableSize)
+    }
+}
