@@ -48,8 +48,11 @@ timed() {  # timed LABEL command...: runs the command, records its wall-clock an
 }
 
 # The linker warns about every ASan check stub it cannot export (hundreds of lines, harmless).
+# -c release needs -enable-testing for the tests' @testable imports.
+TESTING=()
+[ "$CONFIG" = debug ] || TESTING=(-Xswiftc -enable-testing)
 build() {  # build SCRATCH SANITIZER
-    swift build --scratch-path "$1" -c "$CONFIG" --build-tests --sanitize="$2" 2>&1 \
+    swift build --scratch-path "$1" -c "$CONFIG" --build-tests --sanitize="$2" ${TESTING[@]+"${TESTING[@]}"} 2>&1 \
         | { grep -v "ld.gold: warning: Cannot export local symbol '__asan" || true; }
 }
 
