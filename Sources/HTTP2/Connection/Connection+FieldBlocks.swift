@@ -150,6 +150,7 @@ extension Connection {
             // need not be checked again (see `FieldProvenance`).
             decoder.markChecked(fieldList)
             record.receivedBlocks = 1
+            record.isConnectRequest = head.isConnect
             record.contentLength = head.contentLengthCheck
             if block.endStream && !record.contentLength.finish() {
                 streams.markPeerStreamUsed(id, closedAs: .closedByLocalReset)
@@ -178,6 +179,12 @@ extension Connection {
         case .next(let next):
             if let error = block.streamError {
                 try resetForPeerError(id, error.code, now: now, handler)
+                return
+            }
+            if record.isTunnel {
+                // §8.5: on a connected stream only DATA and stream management frames may
+                // arrive; HEADERS is a stream error (PROTOCOL_ERROR: §8.1.1 malformed).
+                try resetForPeerError(id, .protocolError, now: now, handler)
                 return
             }
             if tooLarge {
@@ -212,7 +219,8 @@ extension Connection {
     private mutating func receiveResponse(_ id: StreamID, _ record: inout StreamRecord, _ next: StreamState,
                                           endStream: Bool, now: UInt64,
                                           _ handler: (ConnectionEvent) -> Void) throws(HTTP2Error) {
-        switch MessageValidator.validateResponse(fieldList, isHeadRequest: record.isHeadRequest) {
+        switch MessageValidator.validateResponse(fieldList, isHeadRequest: record.isHeadRequest,
+                                                 isConnectRequest: record.isConnectRequest) {
         case .failure:
             try resetForPeerError(id, .protocolError, now: now, handler)
         case .success(let head):
@@ -228,6 +236,7 @@ extension Connection {
                 return
             }
             record.receivedBlocks = 1
+            record.isTunnel = head.isTunnel  // §8.5: a 2xx to CONNECT
             record.contentLength = head.contentLengthCheck
             if endStream && !record.contentLength.finish() {
                 try resetForPeerError(id, .protocolError, now: now, handler)

@@ -17,7 +17,7 @@ extension Connection {
         let knownHead: Bool? = role == .server && sentHeadCache?.headers.hasSameFields(as: headers) == true
             ? sentHeadCache?.isInformational : nil
         enum Head { case none, known, validated(informational: Bool) }
-        enum Outcome { case missing, notAllowed(StreamState), invalid(String), queued, write(StreamState, Head) }
+        enum Outcome { case missing, notAllowed(StreamState), tunnel, invalid(String), queued, write(StreamState, Head) }
         // In place: no copy of the stream's record.
         let outcome = streams.update(stream) { record -> Outcome in
             guard case .next(let next) = StreamTransitions.apply(event, to: record.state) else {
@@ -44,6 +44,9 @@ extension Connection {
                 }
                 if informational && endStream { return .invalid("an informational response cannot end the stream") }
             } else {
+                // §8.5: on a connected stream only DATA, RST_STREAM, WINDOW_UPDATE and
+                // PRIORITY may be sent: no trailers.
+                if record.isTunnel { return .tunnel }
                 guard endStream else { return .invalid("trailers must end the stream (§8.1)") }
                 if validates, case .failure(let error) = MessageValidator.validateTrailers(headers) {
                     return .invalid(error.reason)
@@ -54,13 +57,20 @@ extension Connection {
                     return .queued
                 }
             }
-            if isHead && !informational { record.sentHead = true }
+            if isHead && !informational {
+                record.sentHead = true
+                // §8.5: a 2xx to CONNECT makes the stream a tunnel.
+                if record.isConnectRequest && Connection.hasSuccessStatus(headers) { record.isTunnel = true }
+            }
             return .write(next, head)
         } ?? .missing
         switch outcome {
         case .missing: throw ConnectionUsageError("stream \(stream.rawValue) is not open")
         case .notAllowed(let state):
             throw ConnectionUsageError("cannot send HEADERS on stream \(stream.rawValue) in state \(state)")
+        case .tunnel:
+            throw ConnectionUsageError("stream \(stream.rawValue) is a tunnel (a 2xx answered its CONNECT): only DATA, "
+                                       + "RST_STREAM, WINDOW_UPDATE and PRIORITY may be sent on it, no HEADERS (RFC 9113 §8.5)")
         case .invalid(let reason): throw ConnectionUsageError("invalid field block: \(reason)")
         case .queued: schedule(stream)
         case .write(let next, let head):
@@ -95,6 +105,15 @@ extension Connection {
         } else {
             sentHeadCache?.generation = nil
         }
+    }
+
+    /// Whether a response head's `:status` is 2xx (§8.5: a 2xx to CONNECT opens the tunnel).
+    static func hasSuccessStatus(_ headers: HeaderList) -> Bool {
+        for index in headers.indices where headers.nameBytes(at: index).elementsEqual(":status".utf8) {
+            let value = headers.valueBytes(at: index)
+            return value.count == 3 && value.first == UInt8(ascii: "2")
+        }
+        return false
     }
 
     /// `sendHeaders` with fields as strings.
@@ -210,15 +229,31 @@ extension Connection {
     public mutating func sendRequest(_ headers: HeaderList, endStream: Bool, now: UInt64) throws(ConnectionUsageError) -> StreamID {
         guard role == .client else { throw ConnectionUsageError("only a client sends requests") }
         guard !isClosed, goAwayReceived == nil else { throw ConnectionUsageError("the connection is going away") }
-        if configuration.validatesOutgoingFields,
-           case .failure(let error) = MessageValidator.validateRequest(headers, extendedConnectEnabled: peerSettings.enableConnectProtocol) {
-            throw ConnectionUsageError("invalid request: \(error.reason)")
+        if configuration.validatesOutgoingFields {
+            switch MessageValidator.validateRequest(headers, extendedConnectEnabled: peerSettings.enableConnectProtocol) {
+            case .failure(let error):
+                throw ConnectionUsageError("invalid request: \(error.reason)")
+            case .success(let head):
+                // RFC 9113 §8.3.1: a client conveys authority information in :authority,
+                // not in Host alone; with none to convey it generates no :authority (an
+                // empty one is generated authority).
+                if head.authorityIndex == nil && head.hostIndex != nil {
+                    throw ConnectionUsageError("invalid request: the authority is only in host; "
+                                               + "send it as :authority (RFC 9113 §8.3.1)")
+                }
+                if let authority = head.authorityBytes, authority.isEmpty {
+                    throw ConnectionUsageError("invalid request: empty :authority; "
+                                               + "omit :authority when there is no authority (RFC 9113 §8.3.1)")
+                }
+            }
         }
         guard let id = streams.allocateLocalStreamID() else { throw ConnectionUsageError("stream ids exhausted") }
         var record = StreamRecord(state: .idle, sendWindow: peerSettings.initialWindowSize,
                                   receiveWindow: localSettings.acknowledged.initialWindowSize,
                                   maxReceiveWindow: configuration.maxReceiveWindow)
-        record.isHeadRequest = headers.first(where: { $0.name == ":method" })?.value == "HEAD"
+        let method = headers.first(where: { $0.name == ":method" })?.value
+        record.isHeadRequest = method == "HEAD"
+        record.isConnectRequest = method == "CONNECT"  // §8.5, RFC 8441 §4
         streams.insert(id, record)
         pendingRequests.append(PendingRequest(streamID: id, headers: headers, endStream: endStream, queuedAt: now))
         startQueuedRequests(now: now) { _ in }

@@ -22,6 +22,11 @@ struct StreamRecord: Sendable {
     var contentLength: ContentLengthCheck
     /// Client role: the request was HEAD, so the response has no content (RFC 9110 §9.3.2).
     var isHeadRequest = false
+    /// The request was CONNECT, plain or extended (RFC 9113 §8.5, RFC 8441 §4).
+    var isConnectRequest = false
+    /// A 2xx response answered the CONNECT: a "connected stream" (a tunnel), where only
+    /// DATA and RST_STREAM, WINDOW_UPDATE, PRIORITY may follow (RFC 9113 §8.5).
+    var isTunnel = false
 
     init(state: StreamState, sendWindow: Int, receiveWindow: Int, maxReceiveWindow: Int) {
         self.state = state
