@@ -208,13 +208,15 @@ struct EndToEndTests {
                 client.socket.setTimeout(5)
                 var consumed = 0
                 while !(client.responses[id]?.done ?? false) {
-                    try client.pump()
+                    // Credit first: the pumps above may have taken the whole window already,
+                    // and then the server has nothing to send until we return some.
                     let body = client.responses[id]?.body.count ?? 0
                     if body > consumed {
                         client.connection.consume(body - consumed, on: id, now: H2TestClient.now())
                         consumed = body
                         try client.flush()
                     }
+                    try client.pump()
                 }
                 return client.responses[id]!
             }
