@@ -150,7 +150,7 @@ extension Connection {
             // need not be checked again (see `FieldProvenance`).
             decoder.markChecked(fieldList)
             record.receivedBlocks = 1
-            record.isConnectRequest = head.isConnect
+            if head.isConnect { record.connect = .requested }
             record.contentLength = head.contentLengthCheck
             if block.endStream && !record.contentLength.finish() {
                 streams.markPeerStreamUsed(id, closedAs: .closedByLocalReset)
@@ -181,7 +181,7 @@ extension Connection {
                 try resetForPeerError(id, error.code, now: now, handler)
                 return
             }
-            if record.isTunnel {
+            if record.connect == .tunnel {
                 // §8.5: on a connected stream only DATA and stream management frames may
                 // arrive; HEADERS is a stream error (PROTOCOL_ERROR: §8.1.1 malformed).
                 try resetForPeerError(id, .protocolError, now: now, handler)
@@ -220,7 +220,7 @@ extension Connection {
                                           endStream: Bool, now: UInt64,
                                           _ handler: (ConnectionEvent) -> Void) throws(HTTP2Error) {
         switch MessageValidator.validateResponse(fieldList, isHeadRequest: record.isHeadRequest,
-                                                 isConnectRequest: record.isConnectRequest) {
+                                                 isConnectRequest: record.connect != .none) {
         case .failure:
             try resetForPeerError(id, .protocolError, now: now, handler)
         case .success(let head):
@@ -236,7 +236,7 @@ extension Connection {
                 return
             }
             record.receivedBlocks = 1
-            record.isTunnel = head.isTunnel  // §8.5: a 2xx to CONNECT
+            if head.isTunnel { record.connect = .tunnel }  // §8.5: a 2xx to CONNECT
             record.contentLength = head.contentLengthCheck
             if endStream && !record.contentLength.finish() {
                 try resetForPeerError(id, .protocolError, now: now, handler)

@@ -17,7 +17,7 @@ extension Connection {
         let knownHead: Bool? = role == .server && sentHeadCache?.headers.hasSameFields(as: headers) == true
             ? sentHeadCache?.isInformational : nil
         enum Head { case none, known, validated(informational: Bool) }
-        enum Outcome { case missing, notAllowed(StreamState), tunnel, invalid(String), queued, write(StreamState, Head) }
+        enum Outcome { case missing, notAllowed(StreamState), invalid(String), queued, write(StreamState, Head) }
         // In place: no copy of the stream's record.
         let outcome = streams.update(stream) { record -> Outcome in
             guard case .next(let next) = StreamTransitions.apply(event, to: record.state) else {
@@ -46,7 +46,7 @@ extension Connection {
             } else {
                 // §8.5: on a connected stream only DATA, RST_STREAM, WINDOW_UPDATE and
                 // PRIORITY may be sent: no trailers.
-                if record.isTunnel { return .tunnel }
+                if record.connect == .tunnel { return .invalid(Connection.tunnelRefusal(stream)) }
                 guard endStream else { return .invalid("trailers must end the stream (§8.1)") }
                 if validates, case .failure(let error) = MessageValidator.validateTrailers(headers) {
                     return .invalid(error.reason)
@@ -60,7 +60,7 @@ extension Connection {
             if isHead && !informational {
                 record.sentHead = true
                 // §8.5: a 2xx to CONNECT makes the stream a tunnel.
-                if record.isConnectRequest && Connection.hasSuccessStatus(headers) { record.isTunnel = true }
+                if record.connect == .requested && Connection.hasSuccessStatus(headers) { record.connect = .tunnel }
             }
             return .write(next, head)
         } ?? .missing
@@ -68,9 +68,6 @@ extension Connection {
         case .missing: throw ConnectionUsageError("stream \(stream.rawValue) is not open")
         case .notAllowed(let state):
             throw ConnectionUsageError("cannot send HEADERS on stream \(stream.rawValue) in state \(state)")
-        case .tunnel:
-            throw ConnectionUsageError("stream \(stream.rawValue) is a tunnel (a 2xx answered its CONNECT): only DATA, "
-                                       + "RST_STREAM, WINDOW_UPDATE and PRIORITY may be sent on it, no HEADERS (RFC 9113 §8.5)")
         case .invalid(let reason): throw ConnectionUsageError("invalid field block: \(reason)")
         case .queued: schedule(stream)
         case .write(let next, let head):
@@ -105,6 +102,12 @@ extension Connection {
         } else {
             sentHeadCache?.generation = nil
         }
+    }
+
+    /// Why HEADERS cannot be sent on a connected stream (§8.5).
+    static func tunnelRefusal(_ stream: StreamID) -> String {
+        "stream \(stream.rawValue) is a tunnel (a 2xx answered its CONNECT): only DATA, RST_STREAM, "
+            + "WINDOW_UPDATE and PRIORITY may be sent on it, no HEADERS (RFC 9113 §8.5)"
     }
 
     /// Whether a response head's `:status` is 2xx (§8.5: a 2xx to CONNECT opens the tunnel).
@@ -253,7 +256,7 @@ extension Connection {
                                   maxReceiveWindow: configuration.maxReceiveWindow)
         let method = headers.first(where: { $0.name == ":method" })?.value
         record.isHeadRequest = method == "HEAD"
-        record.isConnectRequest = method == "CONNECT"  // §8.5, RFC 8441 §4
+        if method == "CONNECT" { record.connect = .requested }  // §8.5, RFC 8441 §4
         streams.insert(id, record)
         pendingRequests.append(PendingRequest(streamID: id, headers: headers, endStream: endStream, queuedAt: now))
         startQueuedRequests(now: now) { _ in }

@@ -18,15 +18,13 @@ struct StreamRecord: Sendable {
     /// Whether we sent the final head (the request, or a response that is not
     /// informational): DATA may follow only then (§8.1).
     var sentHead = false
+    /// Whether the request was CONNECT, and whether a 2xx answered it (one byte, next to
+    /// the others: in the padding before `contentLength`).
+    var connect = ConnectState.none
     /// RFC 9113 §8.1.1: DATA octets must add up to content-length.
     var contentLength: ContentLengthCheck
     /// Client role: the request was HEAD, so the response has no content (RFC 9110 §9.3.2).
     var isHeadRequest = false
-    /// The request was CONNECT, plain or extended (RFC 9113 §8.5, RFC 8441 §4).
-    var isConnectRequest = false
-    /// A 2xx response answered the CONNECT: a "connected stream" (a tunnel), where only
-    /// DATA and RST_STREAM, WINDOW_UPDATE, PRIORITY may follow (RFC 9113 §8.5).
-    var isTunnel = false
 
     init(state: StreamState, sendWindow: Int, receiveWindow: Int, maxReceiveWindow: Int) {
         self.state = state
@@ -34,4 +32,15 @@ struct StreamRecord: Sendable {
         self.receiveWindow = ReceiveWindow(initial: receiveWindow, maximumTarget: maxReceiveWindow)
         self.contentLength = ContentLengthCheck(expected: nil)
     }
+}
+
+/// A stream's CONNECT state (RFC 9113 §8.5, RFC 8441 §4, §5).
+enum ConnectState: UInt8, Sendable {
+    /// Not a CONNECT request.
+    case none
+    /// The request was CONNECT, plain or extended; no 2xx response yet.
+    case requested
+    /// A 2xx response answered the CONNECT: a "connected stream" (a tunnel), where only
+    /// DATA and RST_STREAM, WINDOW_UPDATE, PRIORITY may follow (RFC 9113 §8.5).
+    case tunnel
 }
