@@ -179,35 +179,34 @@ public final class HTTP2Server: Sendable {
     }
 }
 
-/// Watches SIGINT and SIGTERM (or other signals) through Dispatch from its creation on;
-/// their default action (ending the process) is off while it watches.
+/// Watches SIGINT and SIGTERM (or other signals) from its creation on; their default action
+/// (ending the process) is off while it watches.
+///
+/// The handler is installed at once, in `init`, and only writes the signal's number to a
+/// pipe, which a Dispatch source reads. (A Dispatch signal source alone with the signal set to
+/// SIG_IGN lost a signal that came before Dispatch had registered the source, which it does
+/// later, on its own thread: a SIGTERM right after "listening" was then ignored for good.)
 public final class ShutdownSignal: @unchecked Sendable {
-    // @unchecked: `sources` and `numbers` are set in init and only read afterwards.
-    let sources: [DispatchSourceSignal]
+    // @unchecked: `numbers` is set in init and only read afterwards; the rest is locked.
     let numbers: [Int32]
     let continuation = NIOLockedValueBox<(CheckedContinuation<Int32, Never>?, Int32?)>((nil, nil))
+    let stopped = NIOLockedValueBox(false)
 
     public init(signals: [Int32] = [SIGINT, SIGTERM]) {
         numbers = signals
-        let queue = DispatchQueue(label: "HTTP2Server.signals")
-        var sources: [DispatchSourceSignal] = []
-        for number in signals {
-            signal(number, SIG_IGN)
-            sources.append(DispatchSource.makeSignalSource(signal: number, queue: queue))
+        SignalPipe.shared.register(self)
+    }
+
+    /// Called by the pipe's reader for every signal that arrives.
+    func received(_ number: Int32) {
+        guard numbers.contains(number), !stopped.withLockedValue({ $0 }) else { return }
+        let waiting = continuation.withLockedValue { state -> CheckedContinuation<Int32, Never>? in
+            if state.1 == nil { state.1 = number }
+            let waiting = state.0
+            state.0 = nil
+            return waiting
         }
-        self.sources = sources
-        for (source, number) in zip(sources, signals) {
-            source.setEventHandler { [continuation] in
-                let waiting = continuation.withLockedValue { state -> CheckedContinuation<Int32, Never>? in
-                    if state.1 == nil { state.1 = number }
-                    let waiting = state.0
-                    state.0 = nil
-                    return waiting
-                }
-                waiting?.resume(returning: number)
-            }
-            source.resume()
-        }
+        waiting?.resume(returning: number)
     }
 
     /// The first signal received (at once if one already came).
@@ -222,9 +221,73 @@ public final class ShutdownSignal: @unchecked Sendable {
         }
     }
 
-    /// Stops watching; the signals end the process again.
+    /// Stops watching; the signals end the process again (unless another `ShutdownSignal`
+    /// still watches them).
     public func restoreDefaults() {
-        for source in sources { source.cancel() }
-        for number in numbers { signal(number, SIG_DFL) }
+        stopped.withLockedValue { $0 = true }
+        SignalPipe.shared.unregister(self)
+    }
+}
+
+/// The write end of the signal pipe, for the signal handler (set once, before any handler
+/// is installed; a plain global read is async-signal-safe).
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
+
+/// The signal handler: the number goes into the pipe (`write` is async-signal-safe; a full
+/// pipe drops it, and then hundreds of signals are already waiting to be read).
+private func signalPipeHandler(_ number: Int32) {
+    let saved = errno
+    var byte = UInt8(truncatingIfNeeded: number)
+    _ = write(signalPipeWriteEnd, &byte, 1)
+    errno = saved
+}
+
+/// One pipe and one reader for the whole process; each live `ShutdownSignal` hears the
+/// signals it watches.
+final class SignalPipe: @unchecked Sendable {
+    // @unchecked: `readEnd` and `source` are set in init; `watchers` is locked.
+    static let shared = SignalPipe()
+
+    let readEnd: Int32
+    let source: DispatchSourceRead
+    let watchers = NIOLockedValueBox<[ObjectIdentifier: ShutdownSignal]>([:])
+
+    private init() {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { fatalError("pipe failed: errno \(errno)") }
+        for end in ends {
+            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(end, F_SETFL, O_NONBLOCK)
+        }
+        readEnd = ends[0]
+        signalPipeWriteEnd = ends[1]
+        let queue = DispatchQueue(label: "HTTP2Server.signals")
+        source = DispatchSource.makeReadSource(fileDescriptor: ends[0], queue: queue)
+        source.setEventHandler { [readEnd = ends[0], watchers] in
+            var bytes = [UInt8](repeating: 0, count: 64)
+            while true {
+                let count = bytes.withUnsafeMutableBytes { read(readEnd, $0.baseAddress, $0.count) }
+                guard count > 0 else { break }
+                let all = watchers.withLockedValue { Array($0.values) }
+                for byte in bytes.prefix(count) {
+                    for watcher in all { watcher.received(Int32(byte)) }
+                }
+            }
+        }
+        // Bytes written before the source is registered wait in the pipe: nothing is lost.
+        source.resume()
+    }
+
+    func register(_ watcher: ShutdownSignal) {
+        watchers.withLockedValue { $0[ObjectIdentifier(watcher)] = watcher }
+        for number in watcher.numbers { signal(number, signalPipeHandler) }
+    }
+
+    func unregister(_ watcher: ShutdownSignal) {
+        let stillWatched = watchers.withLockedValue { watchers -> Set<Int32> in
+            watchers[ObjectIdentifier(watcher)] = nil
+            return Set(watchers.values.flatMap(\.numbers))
+        }
+        for number in watcher.numbers where !stillWatched.contains(number) { signal(number, SIG_DFL) }
     }
 }
