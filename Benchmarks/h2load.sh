@@ -72,6 +72,7 @@ cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
     [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK/docroot" "$WORK/key.pem" "$WORK/cert.pem"
+    rmdir "$WORK" 2>/dev/null || true   # gone unless it holds OUT
 }
 trap cleanup EXIT
 
