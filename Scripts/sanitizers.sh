@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs the engine and server tests (HPACKTests, HTTP2Tests, HTTP2ServerTests,
-# SSEServerTests) under AddressSanitizer (with LeakSanitizer) and then ThreadSanitizer.
-# Any sanitizer report, in the test process or in a tool it starts (h2-vectors), fails the run.
+# SSEServerTests) under AddressSanitizer (with LeakSanitizer) and then ThreadSanitizer, then
+# the sanitized h2-server under the interop tests (Tests/ServerInterop). Any sanitizer
+# report, in the test process or in a program it starts (h2-vectors, h2-server), fails the run.
 #
 #   bash Scripts/sanitizers.sh                    ASan, then TSan
 #   bash Scripts/sanitizers.sh address            ASan only (also: thread)
@@ -63,16 +64,36 @@ run_sanitizer() {
     step "$name: swift build --scratch-path $scratch -c $CONFIG --build-tests --sanitize=$name"
     timed "$name build" build "$scratch" "$name"
 
-    local suite filter
-    for suite in engine server; do
-        if [ "$suite" = engine ]; then filter=$ENGINE_TESTS; else filter=$SERVER_TESTS; fi
+    local suite status
+    for suite in engine server interop; do
         rm -rf "$reports" && mkdir -p "$reports"
-        step "$name: $suite tests (--filter '$filter')"
-        local status=0
-        # log_path: every report of this process and of its children lands in $reports.
-        timed "$name $suite tests" env "$variable=${!variable:+${!variable}:}$options:log_path=$PWD/$reports/$name" \
-            swift test --scratch-path "$scratch" -c "$CONFIG" --sanitize="$name" --skip-build \
-                --disable-xctest --filter "$filter" || status=$?
+        # log_path: every report of the process and of its children lands in $reports.
+        local settings="$variable=${!variable:+${!variable}:}$options:log_path=$PWD/$reports/$name"
+        status=0
+        case $suite in
+        engine|server)
+            local filter=$ENGINE_TESTS
+            [ "$suite" = engine ] || filter=$SERVER_TESTS
+            step "$name: $suite tests (--filter '$filter')"
+            timed "$name $suite tests" env "$settings" \
+                swift test --scratch-path "$scratch" -c "$CONFIG" --sanitize="$name" --skip-build \
+                    --disable-xctest --filter "$filter" || status=$?
+            ;;
+        interop)
+            # The sanitized h2-server against curl, nghttp, h2load and httpx (TLS through
+            # OpenSSL, h2c, HTTP/1.1). No leak check here: those tests check h2-server's
+            # exit status, and LeakSanitizer would change it to 23 for what is still
+            # allocated when the process exits (its memory under load is the abuse suite's).
+            if ! python3 -c 'import hpack, hyperframe, h2, httpx' 2>/dev/null; then
+                echo "sanitizers.sh: Python's hpack, hyperframe, h2 or httpx is missing: interop skipped (Scripts/test.sh installs them)" >&2
+                continue
+            fi
+            [ "$name" != address ] || settings="$settings:detect_leaks=0"
+            step "$name: h2-server against curl, nghttp, h2load and httpx (Tests/ServerInterop)"
+            timed "$name interop" env "$settings" H2_SERVER="$PWD/$scratch/$CONFIG/h2-server" \
+                python3 -m unittest discover -s Tests/ServerInterop || status=$?
+            ;;
+        esac
         if compgen -G "$reports/*" >/dev/null; then
             echo "sanitizers.sh: $name reported a problem in the $suite tests:" >&2
             cat "$reports"/* >&2
