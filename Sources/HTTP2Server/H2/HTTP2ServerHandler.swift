@@ -311,6 +311,30 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
 
     // MARK: - Requests
 
+    /// The regular fields of a request as the application sees them. RFC 9113 §8.2.3: several
+    /// `cookie` fields are joined with "; " into one before they reach a generic HTTP
+    /// application (the joined field takes the first one's place; never-indexed if any was).
+    static func applicationFields(of head: RequestHead) -> [HeaderField] {
+        var fields: [HeaderField] = []
+        fields.reserveCapacity(head.headers.count - head.firstRegularFieldIndex)
+        var cookieIndex: Int?
+        for index in head.firstRegularFieldIndex..<head.headers.count {
+            let field = head.headers[index]
+            guard field.name == "cookie" else {
+                fields.append(field)
+                continue
+            }
+            if let first = cookieIndex {
+                fields[first].value += "; " + field.value
+                if field.indexing == .neverIndexed { fields[first].indexing = .neverIndexed }
+            } else {
+                cookieIndex = fields.count
+                fields.append(field)
+            }
+        }
+        return fields
+    }
+
     func startStream(_ id: StreamID, _ head: RequestHead, endStream: Bool) {
         guard let context else { return }
         // A request without a body, while the socket takes output (else the task path,
@@ -333,9 +357,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
         let stream = H2Stream(id: id, eventLoop: eventLoop, owner: self, body: body,
                               isHeadRequest: head.method == "HEAD")
         streams[id] = stream
-        var fields: [HeaderField] = []
-        fields.reserveCapacity(head.headers.count - head.firstRegularFieldIndex)
-        for index in head.firstRegularFieldIndex..<head.headers.count { fields.append(head.headers[index]) }
+        let fields = Self.applicationFields(of: head)
         let request = HTTPRequest(method: head.method, path: head.path ?? "", authority: head.targetAuthority,
                                   scheme: head.scheme ?? configuration.scheme, headers: fields, version: .http2,
                                   body: RequestBody(source: body), remoteAddress: remoteAddress)
