@@ -2,6 +2,7 @@
 # Runs every test of the project, after installing what the tests need.
 #   bash Scripts/test.sh            everything (about 5 minutes on 2 cores)
 #   FUZZ_SECONDS=0 bash Scripts/test.sh   skip the fuzz smoke run
+#   SANITIZERS=0 bash Scripts/test.sh     skip the ASan/TSan runs (about 8 CPU-minutes); address|thread runs one
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,7 @@ fi
 APT_NEEDED=()
 pkg-config --exists openssl 2>/dev/null || APT_NEEDED+=(libssl-dev pkg-config)
 command -v curl >/dev/null || APT_NEEDED+=(curl)
+command -v openssl >/dev/null || APT_NEEDED+=(openssl)   # RSA certificate for the §9.2.2 test
 { command -v nghttp >/dev/null && command -v h2load >/dev/null; } || APT_NEEDED+=(nghttp2-client)
 if [ ${#APT_NEEDED[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
@@ -93,6 +95,11 @@ if [ "$BROWSER_OK" = 1 ]; then
     step "browser: sse-server dashboard in headless Chromium"
     SSE_SERVER="$(swift build --show-bin-path)/sse-server" python3 -m unittest discover -s Tests/Browser
 fi
+
+# --- Sanitizers: engine and server tests, and h2-server under the interop tests, with
+#     ASan (+LeakSanitizer) then TSan (issue 7); SANITIZERS=0 skips, address|thread runs one
+step "sanitizers (Scripts/sanitizers.sh)"
+bash Scripts/sanitizers.sh
 
 # --- Vectors --------------------------------------------------------------------------
 step "h2-vectors hpack Vectors/hpack"

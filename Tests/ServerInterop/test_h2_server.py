@@ -7,12 +7,14 @@ bounded in count and time."""
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import ssl
 import stat
 import struct
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
@@ -359,6 +361,57 @@ class PlaintextServerTests(unittest.TestCase):
         sock.close()
         self.assertTrue(closed)
         self.assertIn("hello", self.curl("--http2-prior-knowledge", self.server.url("/hello")))
+
+
+class RSACertificateTests(unittest.TestCase):
+    """RFC 9113 §9.2.2: a TLS 1.2 deployment supports TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256
+    with the P-256 curve. Needs an RSA certificate (the generated one is ECDSA P-256), made
+    here with the openssl CLI and given with --cert/--key."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="h2-server-rsa-")
+        cls.cert = os.path.join(cls.tmp, "cert.pem")
+        cls.key = os.path.join(cls.tmp, "key.pem")
+        made = run([need("openssl"), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-keyout", cls.key, "-out", cls.cert], timeout=60)
+        assert made.returncode == 0, made.stderr.decode()
+        cls.server = Server("--cert", cls.cert, "--key", cls.key)
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        cls.server.cleanup()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        assert code == 0, "h2-server exited with %s" % code
+
+    def test_tls12_ecdhe_rsa_aes128_gcm_on_p256(self):
+        context = tls_context(["h2"])
+        context.maximum_version = ssl.TLSVersion.TLSv1_2
+        context.set_ciphers("ECDHE-RSA-AES128-GCM-SHA256")  # the only suite we offer
+        context.set_ecdh_curve("prime256v1")                # the only group we offer
+        with tls_connect(self.server.port, context=context) as sock:
+            self.assertEqual(sock.version(), "TLSv1.2")
+            self.assertEqual(sock.cipher()[0], "ECDHE-RSA-AES128-GCM-SHA256")
+            self.assertEqual(sock.selected_alpn_protocol(), "h2")
+            # And it carries HTTP/2: the server's preface (SETTINGS) arrives first.
+            sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+            data = b""
+            deadline = time.monotonic() + 5
+            while len(data) < 9 and time.monotonic() < deadline:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            self.assertGreaterEqual(len(data), 9)
+            self.assertEqual(frames(data)[0][0], 0x4)  # SETTINGS
+
+    def test_curl_http2_with_the_rsa_certificate(self):
+        result = run([need("curl"), "-sS", "--http2", "--tlsv1.2", "--tls-max", "1.2",
+                      "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256", "--cacert", self.cert,
+                      "-w", " %{http_version}", self.server.url("/hello")])
+        self.assertEqual(result.returncode, 0, result.stderr.decode())
+        self.assertEqual(result.stdout.decode(), "hello, world (HTTP/2)\n 2")
 
 
 class CommandLineTests(unittest.TestCase):
