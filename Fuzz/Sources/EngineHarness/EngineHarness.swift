@@ -373,7 +373,14 @@ private func checkRequest(_ id: StreamID, _ head: RequestHead, extendedConnect: 
                 "\(what): CONNECT with :scheme or :path, or without :authority (§8.5)")
     } else {
         require(head.scheme != nil, "\(what): no :scheme (§8.3.1)")
-        require(head.path.map { !$0.isEmpty } ?? false, "\(what): no :path, or an empty one (§8.3.1)")
+        require(head.path != nil, "\(what): no :path (§8.3.1)")
+        // §8.3.1: :path MUST NOT be empty for "http" or "https" URIs (other schemes may
+        // have an empty path); for them it starts with '/' or is '*' (RFC 9110 §7.1).
+        let scheme = head.scheme?.lowercased()
+        if scheme == "http" || scheme == "https", let path = head.path {
+            require(path.hasPrefix("/") || (path == "*" && head.method == "OPTIONS"),
+                    "\(what): :path \(path.prefix(40).debugDescription) for an http(s) URI (§8.3.1)")
+        }
     }
     for index in head.firstRegularFieldIndex..<head.headers.count {
         require(head.headers.nameBytes(at: index).first != 0x3A, "\(what): firstRegularFieldIndex is wrong")
