@@ -61,6 +61,21 @@ export SWIFT_BACKTRACE=enable=no   # let libFuzzer/ASan report traps, not Swift'
 # Leak detection stays on (libFuzzer reports a leak as a finding).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:handle_abort=1}
 
+# FUZZ_BUILD_ONLY=1: build every target in one invocation and stop (Scripts/test.sh starts
+# this early, next to its own builds; the run later finds the binaries up to date).
+if [[ ${FUZZ_BUILD_ONLY:-0} == 1 ]]; then
+    echo "=== building every fuzz target"
+    mkdir -p "$work_root"
+    build_start=$SECONDS
+    if "${build[@]}" >"$work_root/build-all.log" 2>&1; then
+        echo "=== built in $((SECONDS - build_start)) s"
+        exit 0
+    fi
+    grep -vE "^\[[0-9]+/[0-9]+\]|Cannot export local symbol '__asan_extra_spill_area'" "$work_root/build-all.log" | tail -n 40
+    echo "=== BUILD FAILED"
+    exit 1
+fi
+
 status=0
 summary=()
 total_build=0

@@ -9,6 +9,13 @@
 #   SANITIZERS=thread bash Scripts/sanitizers.sh  the same through the environment
 #   SANITIZERS=0 bash Scripts/sanitizers.sh       skips both (what Scripts/test.sh can pass on)
 #   SANITIZER_CONFIG=release bash Scripts/sanitizers.sh   -c release instead of debug
+#   bash Scripts/sanitizers.sh --build-only       only the builds (Scripts/test.sh starts them
+#                                                 early, next to its own build; the later run
+#                                                 finds them done)
+#
+# The selected sanitizers' builds run at the same time: a debug build of this package and
+# its dependencies keeps about one core busy (module after module), so two of them take
+# little longer than one on a 2-core machine.
 #
 # Each sanitizer has its own scratch path (.build-asan, .build-tsan): the two runtimes
 # cannot be mixed, and neither build disturbs the default .build.
@@ -20,6 +27,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+BUILD_ONLY=0
+if [ "${1:-}" = --build-only ]; then BUILD_ONLY=1; shift; fi
 SELECTED=${1:-${SANITIZERS:-address,thread}}
 CONFIG=${SANITIZER_CONFIG:-debug}
 ENGINE_TESTS='^(HPACKTests|HTTP2Tests)\.'
@@ -61,9 +70,6 @@ build() {  # build SCRATCH SANITIZER
 run_sanitizer() {
     local name=$1 scratch=$2 variable=$3 options=$4
     local reports="$scratch/sanitizer-reports"
-    step "$name: swift build --scratch-path $scratch -c $CONFIG --build-tests --sanitize=$name"
-    timed "$name build" build "$scratch" "$name"
-
     local suite status
     for suite in engine server interop; do
         rm -rf "$reports" && mkdir -p "$reports"
@@ -113,6 +119,45 @@ summary() {
     printf '%s\n' "${TIMES[@]}"
 }
 trap summary EXIT
+
+# Build phase: every selected sanitizer's build at once, each logging to its scratch path.
+NAMES=()
+for sanitizer in ${SELECTED//,/ }; do
+    case "$sanitizer" in
+        address|asan) NAMES+=("address .build-asan") ;;
+        thread|tsan) NAMES+=("thread .build-tsan") ;;
+        *)
+            echo "sanitizers.sh: unknown sanitizer '$sanitizer' (address, thread, or 0 to skip)" >&2
+            exit 2
+            ;;
+    esac
+done
+build_all() {
+    local entry name scratch pids=() failed=0 i=0
+    for entry in "${NAMES[@]}"; do
+        read -r name scratch <<<"$entry"
+        mkdir -p "$scratch"
+        step "$name: swift build --scratch-path $scratch -c $CONFIG --build-tests --sanitize=$name (log: $scratch/build.log)"
+        build "$scratch" "$name" > "$scratch/build.log" 2>&1 &
+        pids+=($!)
+    done
+    for entry in "${NAMES[@]}"; do
+        read -r name scratch <<<"$entry"
+        if wait "${pids[$i]}"; then
+            tail -n 1 "$scratch/build.log"
+        else
+            echo "sanitizers.sh: the $name build failed; the end of $scratch/build.log:" >&2
+            tail -n 40 "$scratch/build.log" >&2
+            failed=1
+        fi
+        i=$((i + 1))
+    done
+    return $failed
+}
+timed "builds (${SELECTED//,/ + })" build_all
+if [ "$BUILD_ONLY" = 1 ]; then
+    exit 0
+fi
 
 for sanitizer in ${SELECTED//,/ }; do
     case "$sanitizer" in

@@ -72,8 +72,43 @@ if [ "$BROWSER_OK" = 1 ] && ! python3 -c 'import selenium' 2>/dev/null; then
 fi
 
 # --- Build and unit tests -------------------------------------------------------------
+# The sanitizer builds (Scripts/sanitizers.sh) start now, next to ours: each debug build
+# keeps about one core busy, so they mostly fill idle cores. The tests wait for them later.
+SANITIZER_BUILD_LOG=$(mktemp)
+SANITIZER_BUILD_PID=
+if [ "${SANITIZERS:-address,thread}" != 0 ]; then
+    step "sanitizer builds started in the background (log: $SANITIZER_BUILD_LOG)"
+    bash Scripts/sanitizers.sh --build-only > "$SANITIZER_BUILD_LOG" 2>&1 &
+    SANITIZER_BUILD_PID=$!
+fi
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_BUILD_LOG=$(mktemp)
+FUZZ_BUILD_PID=
+if [ "$FUZZ_SECONDS" != 0 ] && [ -f Fuzz/run.sh ]; then
+    step "fuzz target builds started in the background (log: $FUZZ_BUILD_LOG)"
+    FUZZ_BUILD_ONLY=1 bash Fuzz/run.sh > "$FUZZ_BUILD_LOG" 2>&1 &
+    FUZZ_BUILD_PID=$!
+fi
+trap 'kill $SANITIZER_BUILD_PID $FUZZ_BUILD_PID 2>/dev/null || true' EXIT
 step "swift build"
 swift build --build-tests
+if [ -n "$FUZZ_BUILD_PID" ]; then
+    step "waiting for the fuzz target builds"
+    wait "$FUZZ_BUILD_PID" || { cat "$FUZZ_BUILD_LOG" >&2; echo "test.sh: a fuzz target build failed" >&2; exit 1; }
+    FUZZ_BUILD_PID=
+    tail -n 1 "$FUZZ_BUILD_LOG"
+fi
+if [ -n "$SANITIZER_BUILD_PID" ]; then
+    # The tests below measure time (timeouts, a browser): they run once no build competes.
+    step "waiting for the sanitizer builds"
+    if ! wait "$SANITIZER_BUILD_PID"; then
+        cat "$SANITIZER_BUILD_LOG" >&2
+        echo "test.sh: a sanitizer build failed" >&2
+        exit 1
+    fi
+    SANITIZER_BUILD_PID=
+    grep -E '^(address|thread|builds)' "$SANITIZER_BUILD_LOG" || true
+fi
 step "swift test"
 swift test --skip-build
 
@@ -118,7 +153,6 @@ step "SPEC-NOTES.md against the RFC texts"
 python3 Scripts/spec_requirements.py --check SPEC-NOTES.md SPEC-NOTES-server.md
 
 # --- Fuzz smoke run -------------------------------------------------------------------
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 if [ "$FUZZ_SECONDS" != 0 ] && [ -f Fuzz/run.sh ]; then
     step "fuzz smoke run (${FUZZ_SECONDS}s per target)"
     bash Fuzz/run.sh "$FUZZ_SECONDS"
