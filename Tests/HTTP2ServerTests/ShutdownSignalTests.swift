@@ -31,6 +31,25 @@ struct ShutdownSignalTests {
         }
     }
 
+    /// Two tasks waiting on one ShutdownSignal (say `run(until:)` and the application's own
+    /// wait) are both resumed; a second waiter used to replace the first, which then hung.
+    @Test func everyWaiterOfOneWatcherIsResumed() async throws {
+        let signals = ShutdownSignal(signals: [SIGUSR1])
+        let first = Box<Int32?>(nil)
+        let second = Box<Int32?>(nil)
+        Task { let number = await signals.wait(); first.update { $0 = number } }
+        Task { let number = await signals.wait(); second.update { $0 = number } }
+        try await Task.sleep(nanoseconds: 100_000_000)   // both are waiting
+        kill(getpid(), SIGUSR1)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, first.value == nil || second.value == nil {
+            try await Task.sleep(nanoseconds: 10_000_000)
+        }
+        signals.restoreDefaults()
+        #expect(first.value == SIGUSR1)
+        #expect(second.value == SIGUSR1)
+    }
+
     @Test func everyWatcherHearsItsSignals() async throws {
         let first = ShutdownSignal(signals: [SIGUSR1, SIGUSR2])
         let second = ShutdownSignal(signals: [SIGUSR2])

@@ -189,7 +189,8 @@ public final class HTTP2Server: Sendable {
 public final class ShutdownSignal: @unchecked Sendable {
     // @unchecked: `numbers` is set in init and only read afterwards; the rest is locked.
     let numbers: [Int32]
-    let continuation = NIOLockedValueBox<(CheckedContinuation<Int32, Never>?, Int32?)>((nil, nil))
+    /// Every task waiting in `wait()` (all of them are resumed), and the first signal received.
+    let state = NIOLockedValueBox<(waiters: [CheckedContinuation<Int32, Never>], received: Int32?)>(([], nil))
     let stopped = NIOLockedValueBox(false)
 
     public init(signals: [Int32] = [SIGINT, SIGTERM]) {
@@ -200,21 +201,20 @@ public final class ShutdownSignal: @unchecked Sendable {
     /// Called by the pipe's reader for every signal that arrives.
     func received(_ number: Int32) {
         guard numbers.contains(number), !stopped.withLockedValue({ $0 }) else { return }
-        let waiting = continuation.withLockedValue { state -> CheckedContinuation<Int32, Never>? in
-            if state.1 == nil { state.1 = number }
-            let waiting = state.0
-            state.0 = nil
-            return waiting
+        let waiting = state.withLockedValue { state -> [CheckedContinuation<Int32, Never>] in
+            if state.received == nil { state.received = number }
+            defer { state.waiters.removeAll() }
+            return state.waiters
         }
-        waiting?.resume(returning: number)
+        for waiter in waiting { waiter.resume(returning: number) }
     }
 
-    /// The first signal received (at once if one already came).
+    /// The first signal received (at once if one already came). Any number of tasks may wait.
     public func wait() async -> Int32 {
         await withCheckedContinuation { (waiter: CheckedContinuation<Int32, Never>) in
-            let already = continuation.withLockedValue { state -> Int32? in
-                if let received = state.1 { return received }
-                state.0 = waiter
+            let already = state.withLockedValue { state -> Int32? in
+                if let received = state.received { return received }
+                state.waiters.append(waiter)
                 return nil
             }
             if let already { waiter.resume(returning: already) }
