@@ -74,11 +74,13 @@ fi
 # --- Build and unit tests -------------------------------------------------------------
 # The sanitizer builds (Scripts/sanitizers.sh) start now, next to ours: each debug build
 # keeps about one core busy, so they mostly fill idle cores. The tests wait for them later.
+# Each runs in its own session (setsid: a process group led by the PID we keep), so an
+# early exit stops the whole group, the `swift build` children included.
 SANITIZER_BUILD_LOG=$(mktemp)
 SANITIZER_BUILD_PID=
 if [ "${SANITIZERS:-address,thread}" != 0 ]; then
     step "sanitizer builds started in the background (log: $SANITIZER_BUILD_LOG)"
-    bash Scripts/sanitizers.sh --build-only > "$SANITIZER_BUILD_LOG" 2>&1 &
+    setsid bash Scripts/sanitizers.sh --build-only > "$SANITIZER_BUILD_LOG" 2>&1 &
     SANITIZER_BUILD_PID=$!
 fi
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
@@ -86,10 +88,16 @@ FUZZ_BUILD_LOG=$(mktemp)
 FUZZ_BUILD_PID=
 if [ "$FUZZ_SECONDS" != 0 ] && [ -f Fuzz/run.sh ]; then
     step "fuzz target builds started in the background (log: $FUZZ_BUILD_LOG)"
-    FUZZ_BUILD_ONLY=1 bash Fuzz/run.sh > "$FUZZ_BUILD_LOG" 2>&1 &
+    FUZZ_BUILD_ONLY=1 setsid bash Fuzz/run.sh > "$FUZZ_BUILD_LOG" 2>&1 &
     FUZZ_BUILD_PID=$!
 fi
-trap 'kill $SANITIZER_BUILD_PID $FUZZ_BUILD_PID 2>/dev/null || true' EXIT
+stop_background_builds() {
+    local pid
+    for pid in $SANITIZER_BUILD_PID $FUZZ_BUILD_PID; do
+        kill -- "-$pid" 2>/dev/null || true
+    done
+}
+trap stop_background_builds EXIT
 step "swift build"
 swift build --build-tests
 if [ -n "$FUZZ_BUILD_PID" ]; then
