@@ -64,4 +64,53 @@ struct ShutdownSignalTests {
         first.restoreDefaults()
         second.restoreDefaults()
     }
+
+    /// `restoreDefaults()` resumes every task still in `wait()` with nil (they used to stay
+    /// suspended for good), and a later `wait()` answers nil at once.
+    @Test func stoppingResumesWaitersWithNil() async throws {
+        let signals = ShutdownSignal(signals: [SIGUSR1])
+        let outcome = Box<Int32??>(nil)
+        Task { let number = await signals.wait(); outcome.update { $0 = .some(number) } }
+        try await Task.sleep(nanoseconds: 100_000_000)   // it is waiting
+        #expect(outcome.value == nil)
+        signals.restoreDefaults()
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, outcome.value == nil { try await Task.sleep(nanoseconds: 10_000_000) }
+        #expect(outcome.value == .some(nil))
+        let later = await waitFor(signals, seconds: 1)
+        #expect(later == nil)
+    }
+
+    /// A signal that came before `restoreDefaults()` is still the answer afterwards.
+    @Test func aSignalBeforeStoppingIsKept() async throws {
+        let signals = ShutdownSignal(signals: [SIGUSR2])
+        kill(getpid(), SIGUSR2)
+        let got = await waitFor(signals)
+        signals.restoreDefaults()
+        let again = await waitFor(signals, seconds: 1)
+        #expect(got == SIGUSR2)
+        #expect(again == SIGUSR2)
+    }
+
+    /// `run(until:)` ends with a graceful shutdown when its watcher is stopped: the open
+    /// connection gets GOAWAY(NO_ERROR) and the port no longer accepts.
+    @Test func runEndsWhenTheWatcherStops() async throws {
+        let server = HTTP2Server(configuration: .plaintext(port: 0)) { _, response in
+            try await response.respond(status: 204)
+        }
+        let port = try await server.start().port ?? 0
+        let client = try await blocking { try H2TestClient(socket: try TestSocket(port: port)) }
+        let signals = ShutdownSignal(signals: [SIGUSR1])
+        let ended = Box<Bool>(false)
+        Task { await server.run(until: signals); ended.update { $0 = true } }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(!ended.value)
+        signals.restoreDefaults()
+        #expect(await eventually(timeout: 10) { ended.value })
+        try await blocking { try client.readUntilClosed() }
+        #expect(client.goAway?.1 == .noError)
+        #expect(server.connectionCount == 0)
+        let refused = await (try? blocking { try TestSocket(port: port) }) == nil
+        #expect(refused)
+    }
 }

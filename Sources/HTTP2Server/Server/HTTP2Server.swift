@@ -164,10 +164,14 @@ public final class HTTP2Server: Sendable {
 
     /// Serves until SIGINT or SIGTERM, then shuts down gracefully. Create the
     /// `ShutdownSignal` before starting (or announcing) the server, so a signal that comes
-    /// early is not lost.
+    /// early is not lost. Stopping `signals` (`restoreDefaults()`) before any signal came
+    /// also ends the run with a graceful shutdown: nothing could end it otherwise.
     public func run(until signals: ShutdownSignal) async {
-        let received = await signals.wait()
-        logger.info("received signal \(received)")
+        if let received = await signals.wait() {
+            logger.info("received signal \(received)")
+        } else {
+            logger.info("signal watcher stopped")
+        }
         // A second signal ends the process at once.
         signals.restoreDefaults()
         await shutdown()
@@ -189,9 +193,9 @@ public final class HTTP2Server: Sendable {
 public final class ShutdownSignal: @unchecked Sendable {
     // @unchecked: `numbers` is set in init and only read afterwards; the rest is locked.
     let numbers: [Int32]
-    /// Every task waiting in `wait()` (all of them are resumed), and the first signal received.
-    let state = NIOLockedValueBox<(waiters: [CheckedContinuation<Int32, Never>], received: Int32?)>(([], nil))
-    let stopped = NIOLockedValueBox(false)
+    /// Every task waiting in `wait()` (all of them are resumed, by the first signal or by
+    /// `restoreDefaults()`), the first signal received, and whether watching has stopped.
+    let state = NIOLockedValueBox<(waiters: [CheckedContinuation<Int32?, Never>], received: Int32?, stopped: Bool)>(([], nil, false))
 
     public init(signals: [Int32] = [SIGINT, SIGTERM]) {
         numbers = signals
@@ -200,8 +204,9 @@ public final class ShutdownSignal: @unchecked Sendable {
 
     /// Called by the pipe's reader for every signal that arrives.
     func received(_ number: Int32) {
-        guard numbers.contains(number), !stopped.withLockedValue({ $0 }) else { return }
-        let waiting = state.withLockedValue { state -> [CheckedContinuation<Int32, Never>] in
+        guard numbers.contains(number) else { return }
+        let waiting = state.withLockedValue { state -> [CheckedContinuation<Int32?, Never>] in
+            guard !state.stopped else { return [] }
             if state.received == nil { state.received = number }
             defer { state.waiters.removeAll() }
             return state.waiters
@@ -209,23 +214,29 @@ public final class ShutdownSignal: @unchecked Sendable {
         for waiter in waiting { waiter.resume(returning: number) }
     }
 
-    /// The first signal received (at once if one already came). Any number of tasks may wait.
-    public func wait() async -> Int32 {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Int32, Never>) in
-            let already = state.withLockedValue { state -> Int32? in
-                if let received = state.received { return received }
+    /// The first signal received (at once if one already came), or nil once watching has
+    /// stopped (`restoreDefaults()`) without one. Any number of tasks may wait.
+    public func wait() async -> Int32? {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Int32?, Never>) in
+            let answer = state.withLockedValue { state -> Int32?? in
+                if state.received != nil || state.stopped { return .some(state.received) }
                 state.waiters.append(waiter)
-                return nil
+                return .none
             }
-            if let already { waiter.resume(returning: already) }
+            if let answer { waiter.resume(returning: answer) }
         }
     }
 
     /// Stops watching; the signals end the process again (unless another `ShutdownSignal`
-    /// still watches them).
+    /// still watches them). Tasks still in `wait()` get nil.
     public func restoreDefaults() {
-        stopped.withLockedValue { $0 = true }
+        let waiting = state.withLockedValue { state -> [CheckedContinuation<Int32?, Never>] in
+            state.stopped = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
         SignalPipe.shared.unregister(self)
+        for waiter in waiting { waiter.resume(returning: nil) }
     }
 }
 
