@@ -47,18 +47,18 @@ struct LifecycleTests {
         // Read the handler's state on its own loop.
         let state = try await handlerState(handler, group: group, client: client)
         #expect(state.streams == 0)
-        #expect(state.ended == 0)
+        #expect(state.blocked == 0)
         #expect(state.engine == 0)
         try await channel.close()
         try await group.shutdownGracefully()
     }
 
     func handlerState(_ unchecked: UncheckedHandler, group: EventLoopGroup, client: H2TestClient) async throws
-        -> (streams: Int, ended: Int, engine: Int) {
-        let box = Box((streams: -1, ended: -1, engine: -1))
+        -> (streams: Int, blocked: Int, engine: Int) {
+        let box = Box((streams: -1, blocked: -1, engine: -1))
         let loop = try #require(unchecked.handler.context?.eventLoop)
         try await loop.submit {
-            box.value = (unchecked.handler.streams.count, unchecked.handler.ended.count,
+            box.value = (unchecked.handler.streams.count, unchecked.handler.blocked.count,
                          unchecked.handler.connection.streamCount)
         }.get()
         _ = client

@@ -161,6 +161,7 @@ extension Connection {
         writer.writeGoAway(lastStreamID: last, errorCode: code, debugData: Array(reason.utf8.prefix(256)))
         phase = .failed
         closedReported = true
+        pollEvents(handler)   // what happened before, in order
         handler(.connectionClosed)
     }
 
@@ -185,6 +186,7 @@ extension Connection {
     /// Checks the timers against the caller's clock: the SETTINGS acknowledgement timeout
     /// (§6.5.3: SETTINGS_TIMEOUT) and the idle timeout. Call it when `nextDeadline` passes.
     public mutating func handleTimeouts(now: UInt64, _ handler: (ConnectionEvent) -> Void) {
+        pollEvents(handler)
         guard !isClosed else { return }
         if localSettings.timedOut(now: now, timeout: configuration.settingsTimeout) {
             fail(.connection(.settingsTimeout, "SETTINGS not acknowledged in time"), handler)
@@ -196,10 +198,12 @@ extension Connection {
         }
     }
 
-    /// The next time `handleTimeouts` has something to check, if any.
+    /// The next time `handleTimeouts` has something to check, if any. The idle deadline
+    /// counts only while no stream is open (the idle timeout never ends a busy connection),
+    /// so ask again when streams close.
     public var nextDeadline: UInt64? {
         let settings = localSettings.deadline(timeout: configuration.settingsTimeout)
-        let idle = configuration.idleTimeout.map { lastActivity &+ $0 }
+        let idle = streams.liveCount == 0 ? configuration.idleTimeout.map { lastActivity &+ $0 } : nil
         switch (settings, idle) {
         case let (a?, b?): return min(a, b)
         case let (a?, nil): return a

@@ -5,10 +5,10 @@ extension Connection {
     /// A connection error is reported as `.connectionError` after GOAWAY was queued; the
     /// connection then reads nothing more.
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: UInt64, _ handler: (ConnectionEvent) -> Void) {
+        pollEvents(handler)
         // Once finished (a connection error, or GOAWAY with nothing left), read nothing more.
         guard !isClosed else { return }
         lastActivity = now
-        pollEvents(handler)
         var input = bytes
         if case .awaitingPreface(let matched) = phase {
             // RFC 9113 §3.4: the server expects the 24-octet preface first.
@@ -42,13 +42,34 @@ extension Connection {
         }
     }
 
-    /// Delivers events that happened outside `receive`: requests started, streams that
-    /// became writable after our own actions.
+    /// Delivers events that happened outside `receive`, after our own actions: requests
+    /// started, streams that became writable, streams our END_STREAM closed, and the end of
+    /// a graceful shutdown when that was the last stream. Call it after sending and after
+    /// `drainOutput`; `receive`, `handleTimeouts` and `close` deliver them first too.
+    /// Order: the other events as they happened, then the closes, then the connection's end.
     public mutating func pollEvents(_ handler: (ConnectionEvent) -> Void) {
-        guard !deferredEvents.isEmpty else { return }
-        let events = deferredEvents
-        deferredEvents.removeAll()
-        for event in events { handler(event) }
+        // By index, capacity kept: one event per response must not cost an allocation.
+        // (The handler cannot reach the connection: it is borrowed for this call.)
+        if !deferredEvents.isEmpty {
+            var index = 0
+            while index < deferredEvents.count {
+                handler(deferredEvents[index])
+                index += 1
+            }
+            deferredEvents.removeAll(keepingCapacity: true)
+        }
+        if !locallyClosed.isEmpty {
+            var index = 0
+            while index < locallyClosed.count {
+                handler(.streamClosed(locallyClosed[index]))
+                index += 1
+            }
+            locallyClosed.removeAll(keepingCapacity: true)
+        }
+        if connectionClosedPending {
+            connectionClosedPending = false
+            handler(.connectionClosed)
+        }
     }
 
     /// `receive` over an array.

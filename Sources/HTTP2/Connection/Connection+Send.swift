@@ -131,10 +131,17 @@ extension Connection {
     }
 
     /// Our side of the stream is done (END_STREAM sent).
+    /// Our END_STREAM went out. When it closes the stream (the peer had finished first,
+    /// §5.1), `.streamClosed` waits for `pollEvents`, and so does `.connectionClosed` when
+    /// that was the last stream after GOAWAY (§6.8).
     mutating func finishSending(_ stream: StreamID, _ next: StreamState) {
         streams.setState(stream, next)
         if next.isClosed {
+            if next == .closed { locallyClosed.append(stream) }
             startQueuedRequestsLater()
+            var done = false
+            checkShutdownComplete { _ in done = true }
+            if done { connectionClosedPending = true }
         }
     }
 
@@ -206,8 +213,18 @@ extension Connection {
     // MARK: - RST_STREAM
 
     /// Resets a stream (§6.4): queued output is dropped; frames the peer already sent are
-    /// discarded on arrival (§5.1).
+    /// discarded on arrival (§5.1). No event about the stream follows, not even one
+    /// `pollEvents` still held (a close by our END_STREAM: then nothing is sent).
     public mutating func resetStream(_ stream: StreamID, code: HTTP2ErrorCode = .cancel) {
+        if !deferredEvents.isEmpty {
+            deferredEvents.removeAll { event in
+                switch event {
+                case .writable(let id), .requestStarted(let id, _): return id == stream
+                default: return false
+                }
+            }
+        }
+        if !locallyClosed.isEmpty { locallyClosed.removeAll { $0 == stream } }
         guard !isClosed, let record = streams[stream] else { return }
         dropOutput(of: stream)
         if record.state != .idle { writer.writeRSTStream(streamID: stream, errorCode: code) }

@@ -94,6 +94,11 @@ public struct Connection {
     /// Events that happened outside `receive` (a queued request started because we reset
     /// a stream, say), delivered by the next `receive` or `pollEvents`.
     var deferredEvents: [ConnectionEvent] = []
+    /// Streams our END_STREAM closed, for `.streamClosed` (kept apart from `deferredEvents`:
+    /// plain ids cost no reference counting, and there is one per response), and whether
+    /// `.connectionClosed` follows them (a graceful shutdown's last stream).
+    var locallyClosed: [StreamID] = []
+    var connectionClosedPending = false
 
     /// PINGs we sent and when (for RTT); the latest round trip measured.
     var pingsInFlight: [(payload: UInt64, sentAt: UInt64)] = []
@@ -186,6 +191,7 @@ public struct Connection {
         let last = goAwaySent.map { min($0, streams.highestPeerStreamID) } ?? streams.highestPeerStreamID
         writer.writeGoAway(lastStreamID: last, errorCode: error.code, debugData: Array(error.reason.utf8.prefix(256)))
         goAwaySent = last
+        pollEvents(handler)   // what happened before, in order; nothing follows the error
         handler(.connectionError(error))
     }
 

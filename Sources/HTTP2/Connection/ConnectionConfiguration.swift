@@ -5,7 +5,8 @@ public struct ConnectionConfiguration: Sendable {
     /// How long the peer has to acknowledge our SETTINGS (RFC 9113 §6.5.3); then the
     /// connection ends with SETTINGS_TIMEOUT.
     public var settingsTimeout: UInt64 = 10_000_000_000
-    /// The connection ends (GOAWAY NO_ERROR) after this long without a frame; nil: never.
+    /// The connection ends (GOAWAY NO_ERROR) after this long without a frame from the peer
+    /// while no stream is open; nil: never.
     public var idleTimeout: UInt64? = nil
     /// The receive window of the connection we open right after the preface, and the
     /// most auto-tuning may grow stream and connection windows to.

@@ -61,10 +61,6 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
     var streams: [StreamID: H2Stream] = [:]
     /// Streams whose writer waits for room.
     var blocked: [StreamID: H2Stream] = [:]
-    /// Streams whose END_STREAM we handed to the engine, still in `streams`: the engine
-    /// reports no `.streamClosed` when our side closes a stream last, so `reapEnded`
-    /// checks their state after each write.
-    var ended: Set<StreamID> = []
     /// A graceful shutdown is under way: close once the last stream is done.
     var quiescing = false
     var events: [Event] = []
@@ -281,14 +277,14 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
             streams[id]?.body.finish()
         case .reset(let id, let code, let byPeer):
             blocked[id] = nil
-            ended.remove(id)
             if let stream = streams.removeValue(forKey: id) {
                 if byPeer { logger.debug("stream \(id) reset by peer: \(code)", metadata: metadata) }
                 stream.terminate(HTTPServerError.streamReset(code: code.rawValue))
             }
         case .closed(let id):
+            // Both sides ended the stream: the peer's END_STREAM came last (during `receive`)
+            // or ours did (reported by `pollEvents` after the send or the drain).
             blocked[id] = nil
-            ended.remove(id)
             if let stream = streams.removeValue(forKey: id) {
                 stream.closed = true
                 stream.body.finish()
@@ -555,28 +551,17 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
         connection.resetStream(stream.id, code: code)
         streams.removeValue(forKey: stream.id)
         blocked[stream.id] = nil
-        ended.remove(stream.id)
         stream.terminate(HTTPServerError.streamReset(code: code.rawValue))
     }
 
+    /// Our END_STREAM went to the engine: nothing more may be written. The stream record
+    /// stays until the engine reports the stream closed (`.streamClosed`) or reset.
     func markEnded(_ stream: H2Stream) {
         stream.ended = true
-        ended.insert(stream.id)
     }
 
-    /// Forgets streams the engine closed when our END_STREAM went out (the request had
-    /// ended before), and finishes a graceful shutdown once nothing is left.
-    func reapEnded() {
-        if !ended.isEmpty {
-            for id in ended where peek({ $0.state(of: id).isClosed }) {
-                ended.remove(id)
-                blocked[id] = nil
-                if let stream = streams.removeValue(forKey: id) {
-                    stream.closed = true
-                    stream.body.finish()
-                }
-            }
-        }
+    /// Finishes a graceful shutdown once no stream is left.
+    func closeIfQuiesced() {
         if quiescing && !closing && streams.isEmpty && peek({ $0.streamCount }) == 0, let context {
             // RFC 9113 §6.8: the last GOAWAY names the last stream we processed.
             connection.close(code: .noError, reason: "shutting down") { self.collect($0, context.channel.allocator) }
@@ -636,7 +621,7 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
             if closing { return }
         }
         if wrote { context.flush() }
-        reapEnded()
+        closeIfQuiesced()
         if closing { return }
         if !blocked.isEmpty {
             for stream in Array(blocked.values) { pump(stream) }
@@ -678,13 +663,11 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
         closing = true
         terminateAll(HTTPServerError.connectionClosed)
         let channel = context.channel
-        if buffer.readableBytes > 0 {
-            context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
-            // A peer that does not read never lets that write finish: close anyway.
-            context.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
-        } else {
-            channel.close(promise: nil)
-        }
+        // Written and flushed even when empty: output written but not yet flushed (a drain
+        // whose events ended the connection) goes out first, and the close waits for it.
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+        // A peer that does not read never lets that write finish: close anyway.
+        context.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
     }
 
     /// Closes at once (peer not reading, errors).
