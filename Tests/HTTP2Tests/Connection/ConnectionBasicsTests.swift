@@ -101,9 +101,16 @@ struct ConnectionBasicsTests {
         #expect(pair.clientEvents.contains("goaway \(StreamID.max.rawValue) NO_ERROR"))
         #expect(pair.clientEvents.contains("goaway 1 NO_ERROR"))
         #expect(!pair.server.isClosed)
-        try pair.server.sendHeaders([HeaderField(":status", "200")], on: id, endStream: true)
         var events: [String] = []
         pair.server.pollEvents { events.append(describe($0)) }
+        #expect(events.isEmpty)
+        // Our END_STREAM closes the last stream: pollEvents reports it, then the end.
+        try pair.server.sendHeaders([HeaderField(":status", "200")], on: id, endStream: true)
+        pair.server.pollEvents { events.append(describe($0)) }
+        #expect(events == ["closed \(id.rawValue)", "connection closed"])
+        let serverClosed = pair.server.isClosed
+        #expect(serverClosed)
+        // The response still goes out after the connection is reported closed.
         pair.exchange()
         #expect(pair.responses[id]?.status == 200)
         #expect(pair.client.isClosed)

@@ -7,6 +7,16 @@ import Testing
 /// a graceful shutdown whose last stream ends that way reports the connection closed (§6.8).
 @Suite("RFC 9113 §5.1, §6.8 streams closed by our END_STREAM")
 struct LocalCloseTests {
+    /// Completes the handshake and sends one request the server sees (ended unless
+    /// `endStream` is false).
+    func openRequest(_ pair: inout ConnectionPair, _ path: String = "/", method: String = "GET",
+                     endStream: Bool = true) throws -> StreamID {
+        pair.exchange()
+        let id = try pair.client.sendRequest(request(path, method: method), endStream: endStream, now: pair.now)
+        pair.exchange()
+        return id
+    }
+
     func serverEvents(_ pair: inout ConnectionPair) -> [String] {
         var events: [String] = []
         pair.server.pollEvents { events.append(describe($0)) }
@@ -16,9 +26,7 @@ struct LocalCloseTests {
     @Test("§5.1: a response head with END_STREAM closes the stream; pollEvents reports it once")
     func headersEndStream() throws {
         var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/"), endStream: true, now: pair.now)
-        pair.exchange()
+        let id = try openRequest(&pair)
         #expect(pair.server.state(of: id) == .halfClosedRemote)
         try pair.server.sendHeaders([HeaderField(":status", "204")], on: id, endStream: true)
         #expect(pair.server.state(of: id) == .closed)
@@ -31,9 +39,7 @@ struct LocalCloseTests {
     @Test("§5.1: DATA with END_STREAM sent at once closes the stream")
     func dataEndStream() throws {
         var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/"), endStream: true, now: pair.now)
-        pair.exchange()
+        let id = try openRequest(&pair)
         try pair.server.sendHeaders([HeaderField(":status", "200")], on: id, endStream: false)
         #expect(serverEvents(&pair).isEmpty)
         try pair.server.sendData(Array("hello".utf8), on: id, endStream: true)
@@ -45,9 +51,7 @@ struct LocalCloseTests {
     @Test("§5.1, §6.9: END_STREAM that waited for window closes the stream when it is written")
     func queuedDataEndStream() throws {
         var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/"), endStream: true, now: pair.now)
-        pair.exchange()
+        let id = try openRequest(&pair)
         try pair.server.sendHeaders([HeaderField(":status", "200")], on: id, endStream: false)
         // More than the initial window (65,535): the tail waits for WINDOW_UPDATE.
         let body = [UInt8](repeating: 0x61, count: 100_000)
@@ -73,9 +77,7 @@ struct LocalCloseTests {
     @Test("§8.1: trailers that end the stream close it")
     func trailersEndStream() throws {
         var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/"), endStream: true, now: pair.now)
-        pair.exchange()
+        let id = try openRequest(&pair)
         try pair.server.sendHeaders([HeaderField(":status", "200")], on: id, endStream: false)
         try pair.server.sendData(Array("body".utf8), on: id, endStream: false)
         try pair.server.sendHeaders([HeaderField("grpc-status", "0")], on: id, endStream: true)
@@ -85,9 +87,7 @@ struct LocalCloseTests {
     @Test("§5.1: END_STREAM before the request ended only half-closes: the peer's close reports it")
     func responseBeforeRequestEnds() throws {
         var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/upload", method: "POST"), endStream: false, now: pair.now)
-        pair.exchange()
+        let id = try openRequest(&pair, "/upload", method: "POST", endStream: false)
         try pair.server.sendHeaders([HeaderField(":status", "200")], on: id, endStream: true)
         #expect(pair.server.state(of: id) == .halfClosedLocal)
         #expect(serverEvents(&pair).isEmpty)
@@ -96,25 +96,6 @@ struct LocalCloseTests {
         pair.exchange()
         #expect(pair.serverEvents.filter { $0 == "closed \(id.rawValue)" }.count == 1)
         #expect(serverEvents(&pair).isEmpty)
-    }
-
-    @Test("§6.8: a graceful shutdown ends when our END_STREAM closes the last stream")
-    func gracefulShutdownEndsOnLocalClose() throws {
-        var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/slow"), endStream: true, now: pair.now)
-        pair.exchange()
-        pair.server.beginGracefulShutdown(now: pair.now)
-        pair.exchange()   // GOAWAY, PING, its ACK, the final GOAWAY
-        #expect(!pair.server.isClosed)
-        #expect(serverEvents(&pair).isEmpty)
-        try pair.server.sendHeaders([HeaderField(":status", "200")], on: id, endStream: true)
-        #expect(serverEvents(&pair) == ["closed \(id.rawValue)", "connection closed"])
-        let closed = pair.server.isClosed
-        #expect(closed)
-        // The response still goes out after the connection is reported closed.
-        pair.exchange()
-        #expect(pair.responses[id]?.status == 200)
     }
 
     @Test("the idle deadline is reported only while no stream is open")
@@ -138,9 +119,7 @@ struct LocalCloseTests {
     @Test("events of our own sends come before a connection error, and nothing after it")
     func deferredEventsBeforeConnectionError() throws {
         var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/"), endStream: true, now: pair.now)
-        pair.exchange()
+        let id = try openRequest(&pair)
         var settings = pair.server.acknowledgedSettings
         settings.maxConcurrentStreams = 50
         pair.server.updateSettings(settings, now: pair.now)   // never acknowledged: the client does not read
@@ -154,9 +133,7 @@ struct LocalCloseTests {
     @Test("events of our own sends come before the close we ask for")
     func deferredEventsBeforeClose() throws {
         var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/"), endStream: true, now: pair.now)
-        pair.exchange()
+        let id = try openRequest(&pair)
         try pair.server.sendHeaders([HeaderField(":status", "204")], on: id, endStream: true)
         var events: [String] = []
         pair.server.close { events.append(describe($0)) }
@@ -167,9 +144,7 @@ struct LocalCloseTests {
     @Test("a closed connection still hands over events waiting from before, through receive too")
     func deferredEventsAfterClosedConnection() throws {
         var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/"), endStream: true, now: pair.now)
-        pair.exchange()
+        let id = try openRequest(&pair)
         pair.server.beginGracefulShutdown(now: pair.now)
         pair.exchange()
         try pair.server.sendHeaders([HeaderField(":status", "204")], on: id, endStream: true)
@@ -181,9 +156,7 @@ struct LocalCloseTests {
     @Test("resetting a stream our END_STREAM already closed sends nothing and drops the waiting event")
     func resetAfterLocalClose() throws {
         var pair = ConnectionPair()
-        pair.exchange()
-        let id = try pair.client.sendRequest(request("/"), endStream: true, now: pair.now)
-        pair.exchange()
+        let id = try openRequest(&pair)
         try pair.server.sendHeaders([HeaderField(":status", "204")], on: id, endStream: true)
         pair.server.resetStream(id, code: .cancel)
         #expect(serverEvents(&pair).isEmpty)
