@@ -130,7 +130,6 @@ extension Connection {
         writer.writeHeaders(encodeBuffer, streamID: stream, endStream: endStream)
     }
 
-    /// Our side of the stream is done (END_STREAM sent).
     /// Our END_STREAM went out. When it closes the stream (the peer had finished first,
     /// §5.1), `.streamClosed` waits for `pollEvents`, and so does `.connectionClosed` when
     /// that was the last stream after GOAWAY (§6.8).
