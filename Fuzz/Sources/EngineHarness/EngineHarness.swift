@@ -29,7 +29,9 @@
 //            .trailers only on a stream whose request came and whose input did not end,
 //            never after it was reset or closed (by either side); delivered requests and
 //            trailers follow RFC 9113 §8.2.1, §8.2.2, §8.3, §8.3.1, and DATA stays within
-//            content-length (§8.1.1); at most 8 live streams (§5.1.2)
+//            content-length (§8.1.1); at most 8 live streams (§5.1.2); every stream the
+//            engine closed was reported by .streamClosed or .streamReset once the
+//            application's actions were polled (closes by our END_STREAM included)
 //   output   parsed with a FrameReader(maxFrameSize: 2^24-1) fed everything we wrote: it
 //            must be frames and nothing else (no connection or stream error), each drain
 //            ending on a frame boundary; SETTINGS first (§3.4); frames within the peer's
@@ -488,6 +490,14 @@ public final class EngineHarness {
         connection.handleTimeouts(now: now) { record($0, into: &events, extendedConnect: extendedConnect) }
         connection.pollEvents { record($0, into: &events, extendedConnect: extendedConnect) }
         apply(events)
+        // Every stream the engine closed was reported, by .streamClosed or .streamReset: the
+        // closes our END_STREAM caused too (they came through pollEvents just now).
+        if !failed {
+            for id in live {
+                let state = connection.state(of: StreamID(id))
+                require(!state.isClosed, "stream \(id) is \(state) in the engine, but no event reported its end (§5.1)")
+            }
+        }
         drain()
         require(connection.streamCount <= 8, "\(connection.streamCount) live streams, SETTINGS_MAX_CONCURRENT_STREAMS is 8 (§5.1.2)")
     }
