@@ -665,9 +665,13 @@ public final class HTTP2ServerHandler: ChannelInboundHandler, RemovableChannelHa
         let channel = context.channel
         // Written and flushed even when empty: output written but not yet flushed (a drain
         // whose events ended the connection) goes out first, and the close waits for it.
-        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
-        // A peer that does not read never lets that write finish: close anyway.
-        context.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+        // A peer that does not read never lets that write finish: close anyway after 2 s
+        // (the timer goes once the write is done, so it keeps no closed channel alive).
+        let fallback = context.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
+            fallback.cancel()
+            channel.close(promise: nil)
+        }
     }
 
     /// Closes at once (peer not reading, errors).
